@@ -1,0 +1,1 @@
+"""OpenAPI → typed Python SDK generator."""

@@ -1,0 +1,42 @@
+"""Diagnostics: every problem names the file and the JSON pointer it concerns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def pointer(*parts: object) -> str:
+    """Build an RFC 6901 JSON pointer from path parts."""
+    out = ""
+    for part in parts:
+        out += "/" + str(part).replace("~", "~0").replace("/", "~1")
+    return out
+
+
+def split_pointer(ptr: str) -> list[str]:
+    if ptr in ("", "#"):
+        return []
+    ptr = ptr[1:] if ptr.startswith("#") else ptr
+    return [p.replace("~1", "/").replace("~0", "~") for p in ptr.split("/")[1:]]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    file: str
+    pointer: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}#{self.pointer}: {self.message}"
+
+
+class SpecError(Exception):
+    """Bad input: the CLI prints each diagnostic on its own line and exits 2."""
+
+    def __init__(self, *diagnostics: Diagnostic) -> None:
+        super().__init__("\n".join(str(d) for d in diagnostics))
+        self.diagnostics = diagnostics
+
+    @classmethod
+    def at(cls, file: str, ptr: str, message: str) -> "SpecError":
+        return cls(Diagnostic(file, ptr, message))
