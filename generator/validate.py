@@ -14,7 +14,7 @@ MAX_REPORTED = 50
 
 def dangling_refs(doc: Document) -> list[Diagnostic]:
     """Every local `$ref` that points nowhere (the validator would stop at the first one)."""
-    out = []
+    out: list[Diagnostic] = []
     stack: list[tuple[Any, str]] = [(doc.data, "")]
     while stack:
         node, where = stack.pop()
