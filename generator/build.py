@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import ir
-from .errors import SpecError, pointer
+from .errors import SpecError, pointer, split_pointer
 from .load import Document
 from .slice import HTTP_METHODS
 
@@ -71,7 +71,7 @@ class Builder:
         if ref in self._refs:
             return self._refs[ref]
         target = self.doc.resolve(ref, where)
-        name = ref.rsplit("/", 1)[-1]
+        name = (split_pointer(ref) or ["Schema"])[-1]
         if ref in self._building:  # a cycle: only a model can break it
             raise self.fail(ref[1:], "reference cycle through schemas that are not objects")
         self._building.add(ref)
@@ -178,6 +178,8 @@ class Builder:
 
     def _enum(self, schema: dict[str, Any], where: str, hint: str) -> ir.Type:
         values = schema["enum"]
+        if not values:
+            raise self.fail(where + "/enum", "enum has no values")
         if all(isinstance(v, str) for v in values):
             base = "str"
         elif all(isinstance(v, int) and not isinstance(v, bool) for v in values):
@@ -219,17 +221,17 @@ class Builder:
             mapping[str(tag_field.type.value)] = model.key
         return ir.OneOf(variants, ir.Discriminator(prop, tuple(mapping.items())))
 
-    def _merge_all_of(self, schema: dict[str, Any], where: str) -> dict[str, Any]:
+    def _merge_all_of(self, schema: dict[str, Any], where: str, outer: frozenset[str] = frozenset()) -> dict[str, Any]:
         merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
         for i, part in enumerate(schema["allOf"]):
-            seen: set[str] = set()
+            seen: set[str] = set(outer)
             while isinstance(part, dict) and "$ref" in part:
                 if part["$ref"] in seen:
-                    raise self.fail(f"{where}/allOf/{i}", "reference cycle in allOf")
+                    raise self.fail(f"{where}/allOf/{i}", f"reference cycle in allOf through {part['$ref']!r}")
                 seen.add(part["$ref"])
                 part = self.doc.resolve(part["$ref"], f"{where}/allOf/{i}")
             if isinstance(part, dict) and isinstance(part.get("allOf"), list):
-                part = self._merge_all_of(part, f"{where}/allOf/{i}")
+                part = self._merge_all_of(part, f"{where}/allOf/{i}", frozenset(seen))
             if not isinstance(part, dict):
                 raise self.fail(f"{where}/allOf/{i}", "allOf part must be an object schema")
             merged["properties"].update(part.get("properties") or {})
@@ -285,8 +287,8 @@ class Builder:
             p_where = f"{where}/parameters/{i}"
             if isinstance(raw, dict) and "$ref" in raw:
                 raw = self.doc.resolve(raw["$ref"], p_where)
-            if not isinstance(raw, dict) or "name" not in raw or "in" not in raw:
-                raise self.fail(p_where, "parameter needs 'name' and 'in'")
+            if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or raw.get("in") not in ("path", "query", "header", "cookie"):
+                raise self.fail(p_where, "parameter needs a string 'name' and 'in' (path, query, header or cookie)")
             ident = (raw["in"], raw["name"])
             if ident in seen or raw["in"] == "cookie":
                 continue
@@ -296,6 +298,13 @@ class Builder:
             text = _field_text(raw) or self.describe(raw.get("schema"), p_where)
             params.append(ir.Param(raw["name"], "", raw["in"], ptype, required, text))
         params.extend(self._body_params(op, where, op_id))
+        declared = {p.wire_name for p in params if p.location == "path"}
+        for placeholder in re.findall(r"\{([^}]*)\}", path):
+            if placeholder not in declared:
+                raise self.fail(pointer("paths", path), f"path template names {{{placeholder}}} but no path parameter declares it")
+        pinned = op.get("x-py-method")
+        if pinned is not None and not (isinstance(pinned, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*", pinned)):
+            raise self.fail(where + "/x-py-method", f"x-py-method {pinned!r} is not a dotted ASCII Python name")
         return ir.Operation(
             operation_id=op_id,
             resource=_resource(op, path),
@@ -304,8 +313,8 @@ class Builder:
             path=path,
             params=tuple(params),
             response=self._response(op, where, op_id),
-            summary=(op.get("summary") or "").strip(),
-            description=(op.get("description") or "").strip(),
+            summary=_field_text({"title": op.get("summary")}),
+            description=_field_text({"description": op.get("description")}),
             deprecated=bool(op.get("deprecated")),
         )
 
@@ -434,13 +443,19 @@ def build(doc: Document, config: Config, operation_ids: list[str] | None = None)
                 continue
             if operation_ids is not None and op.get("operationId") not in operation_ids:
                 continue
-            operations.append(builder.operation(path, method, op, item.get("parameters") or []))
+            try:
+                operations.append(builder.operation(path, method, op, item.get("parameters") or []))
+            except (AttributeError, TypeError, KeyError, IndexError, ValueError) as e:
+                # A shape the validator let through (lenient mode): still a clear error, never a traceback.
+                raise builder.fail(pointer("paths", path, method), f"cannot generate this operation: {type(e).__name__}: {e}") from None
             found.add(op.get("operationId", ""))
     for missing in sorted(set(operation_ids or []) - found):
         raise SpecError.at(doc.path, "/paths", f"no operation with operationId {missing!r}")
-    servers = doc.data.get("servers") or [{}]
-    base_url = servers[0].get("url", "") if isinstance(servers[0], dict) else ""
-    info = doc.data.get("info") or {}
+    servers = doc.data.get("servers")
+    server = servers[0] if isinstance(servers, list) and servers else {}
+    base_url = server.get("url", "") if isinstance(server, dict) else ""
+    info = doc.data.get("info")
+    info = info if isinstance(info, dict) else {}
     return ir.Api(
         package=config.package,
         client_class=config.client_class,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import keyword
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .build import Config as BuildConfig
 from .errors import SpecError, pointer
+from .load import LIMITS, Limits, load_data
+from .names import check_class_name
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Config:
     names: dict[str, str] = field(default_factory=dict)
     # operationId → dotted client method, e.g. `chat.completions.update`.
     methods: dict[str, str] = field(default_factory=dict)
+    limits: Limits = LIMITS
 
 
 def _get(data: dict[str, Any], key: str, kind: type, path: str, default: Any = None) -> Any:
@@ -36,17 +38,21 @@ def _get(data: dict[str, Any], key: str, kind: type, path: str, default: Any = N
 def load_config(path: str | Path) -> Config:
     p = Path(path)
     name = str(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise SpecError.at(name, "", f"cannot read config: {e.strerror}") from None
-    except yaml.YAMLError as e:
-        raise SpecError.at(name, "", f"config is not valid YAML: {e}") from None
+    data = load_data(p)
     if not isinstance(data, dict):
         raise SpecError.at(name, "", "config must be a mapping")
     package = _get(data, "package", str, name)
-    if not package or not package.isidentifier():
-        raise SpecError.at(name, "/package", "package must be a Python identifier")
+    if not package or not is_module_name(package):
+        raise SpecError.at(name, "/package", "package must be an ASCII Python identifier, not a keyword")
+    classes = {key: _get(data, key, str, name, default) for key, default in (("client_class", "Client"), ("async_client_class", "AsyncClient"))}
+    for key, value in classes.items():
+        problem = check_class_name(value)
+        if problem:
+            raise SpecError.at(name, pointer(key), f"{value!r} {problem}")
+    limits = _get(data, "limits", dict, name, {})
+    for key, value in limits.items():
+        if key not in Limits.__dataclass_fields__ or type(value) is not int or value <= 0:
+            raise SpecError.at(name, pointer("limits", key), f"unknown limit or not a positive integer (limits: {', '.join(Limits.__dataclass_fields__)})")
     env = _get(data, "env", dict, name, {})
     base = p.parent
     overlay = _get(data, "overlay", str, name)
@@ -54,8 +60,8 @@ def load_config(path: str | Path) -> Config:
         path=name,
         build=BuildConfig(
             package=package,
-            client_class=_get(data, "client_class", str, name, "Client"),
-            async_client_class=_get(data, "async_client_class", str, name, "AsyncClient"),
+            client_class=classes["client_class"],
+            async_client_class=classes["async_client_class"],
             api_key_env=str(env.get("api_key", "API_KEY")),
             base_url_env=str(env.get("base_url", "BASE_URL")),
         ),
@@ -65,4 +71,10 @@ def load_config(path: str | Path) -> Config:
         operations=_get(data, "operations", list, name),
         names={str(k): str(v) for k, v in _get(data, "names", dict, name, {}).items()},
         methods={str(k): str(v) for k, v in _get(data, "methods", dict, name, {}).items()},
+        limits=Limits(**limits),
     )
+
+
+def is_module_name(name: str) -> bool:
+    """A package name that is the same identifier everywhere (ASCII: no NFKC surprises)."""
+    return name.isascii() and name.isidentifier() and not keyword.iskeyword(name)

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Spec text in a message must not drive the terminal (escape sequences) or split the line.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def pointer(*parts: object) -> str:
@@ -27,7 +35,7 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}#{self.pointer}: {self.message}"
+        return _printable(f"{self.file}#{self.pointer}: {self.message}")
 
 
 class SpecError(Exception):

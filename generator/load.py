@@ -1,22 +1,43 @@
-"""Stage 1: read a spec file (YAML or JSON) into plain data, safely."""
+"""Stage 1: read a spec file (YAML or JSON) into plain data, safely.
+
+Nothing here runs code or touches the network: YAML goes through the safe loader (no
+Python-object tags), sizes, nesting and alias expansion are bounded before anything is
+built, and `$ref`s to other files are followed only below the spec's own directory
+(they are bundled into the document, so later stages see local references only).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import SpecError, split_pointer
+from .errors import SpecError, pointer, split_pointer
 
 try:  # the C loader is much faster; both refuse tags that build Python objects
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
-MAX_BYTES = 64 * 1024 * 1024
+# Where files reached through `$ref` are kept in the bundled document (an `x-` extension).
+BUNDLE = "x-oasforge-files"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on every file read; the config's `limits:` key overrides them."""
+
+    max_bytes: int = 64 * 1024 * 1024
+    max_depth: int = 100  # nested mappings/sequences
+    max_nodes: int = 20_000_000  # values after expanding YAML aliases
+
+
+LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -41,36 +62,161 @@ class Document:
         return node
 
 
-def load(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
-    """Load an OpenAPI 3.x document."""
+def load(path: str | Path, limits: Limits = LIMITS) -> Document:
+    """Load an OpenAPI 3.x document, with the files it references bundled in."""
     name = str(path)
-    data = load_data(path, max_bytes)
+    data = load_data(path, limits)
     if not isinstance(data, dict) or not isinstance(data.get("openapi"), str):
         raise SpecError.at(name, "", "not an OpenAPI document (no 'openapi' version string at the top)")
     if not data["openapi"].startswith("3."):
         raise SpecError.at(name, "/openapi", f"unsupported OpenAPI version {data['openapi']!r} (3.0 and 3.1 are)")
+    _bundle(Path(path), data, limits)
     return Document(name, data)
 
 
-def load_data(path: str | Path, max_bytes: int = MAX_BYTES) -> Any:
+def load_data(path: str | Path, limits: Limits = LIMITS) -> Any:
     """Parse a YAML or JSON file with a safe loader; errors name the file and line."""
     p = Path(path)
     name = str(path)
     try:
+        if not p.is_file():
+            raise SpecError.at(name, "", "cannot read file: not a regular file")
         size = p.stat().st_size
+        if size > limits.max_bytes:
+            raise SpecError.at(name, "", f"file is {size} bytes, above the limit of {limits.max_bytes}")
+        text = p.read_bytes()
     except OSError as e:
         raise SpecError.at(name, "", f"cannot read file: {e.strerror}") from None
-    if size > max_bytes:
-        raise SpecError.at(name, "", f"file is {size} bytes, above the limit of {max_bytes}")
-    text = p.read_bytes()
     try:
         if p.suffix == ".json":
             data = json.loads(text)
+            _check_json_depth(data, name, limits)
         else:
+            _check_yaml_shape(text, name, limits)
             data = yaml.load(text, Loader=_Loader)  # noqa: S506 - safe loader
+    except RecursionError:
+        raise SpecError.at(name, "", f"nesting deeper than {limits.max_depth} levels") from None
     except (yaml.YAMLError, ValueError) as e:
         mark = getattr(e, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise SpecError.at(name, "", f"not valid YAML/JSON{where}: {problem}") from None
     return data
+
+
+def _check_yaml_shape(text: bytes, name: str, limits: Limits) -> None:
+    """Refuse deep nesting and alias bombs from the event stream, before libyaml builds anything.
+
+    Building first is not an option: libyaml recurses on nesting (a crash, not an error) and an
+    alias bomb is small on disk but huge once a later stage walks it. Each anchored node's
+    expanded size is remembered, so an alias costs what it would expand to.
+    """
+    sizes: dict[str, int] = {}
+    stack: list[list[Any]] = []  # [anchor, expanded size so far] per open collection
+    total = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            stack.append([event.anchor, 1])
+            if len(stack) > limits.max_depth:
+                raise SpecError.at(name, "", f"nesting deeper than {limits.max_depth} levels{_line(event)}")
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = stack.pop()
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, size = None, sizes.get(event.anchor or "", 1)
+            total += size - 1  # the aliased node's own events were counted where it was defined
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, size = event.anchor, 1
+        else:
+            continue
+        if anchor is not None:
+            sizes[anchor] = size
+        if stack:
+            stack[-1][1] += size
+        total += 1
+        if total > limits.max_nodes:
+            raise SpecError.at(name, "", f"more than {limits.max_nodes} values once YAML aliases are expanded{_line(event)}")
+
+
+def _line(event: Any) -> str:
+    mark = getattr(event, "start_mark", None)
+    return f" (line {mark.line + 1})" if mark else ""
+
+
+def _check_json_depth(data: Any, name: str, limits: Limits) -> None:
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth >= limits.max_depth:
+                raise SpecError.at(name, "", f"nesting deeper than {limits.max_depth} levels")
+            stack.extend((v, depth + 1) for v in (node.values() if isinstance(node, dict) else node))
+
+
+def _bundle(root_file: Path, data: dict[str, Any], limits: Limits) -> None:
+    """Rewrite every `$ref` to another file into a local one, copying that file under `BUNDLE`.
+
+    `other.yaml#/components/schemas/X` becomes `#/x-oasforge-files/other.yaml/components/schemas/X`.
+    Remote references are refused (the generator never fetches), and so is any file outside
+    the spec's directory (`../`, absolute paths, symlinks leading out).
+    """
+    root_dir = root_file.resolve().parent
+    files: dict[str, Any] = {}
+    todo: list[tuple[Any, str, Path, str]] = [(data, "", root_file.resolve(), "")]  # node, pointer, file, bundle prefix
+    seen: set[int] = set()
+    while todo:
+        node, where, file, prefix = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$ref" and isinstance(value, str):
+                    node[key] = _local_ref(value, where, file, prefix, root_dir, root_file, files, limits, todo)
+                elif key == "mapping" and isinstance(value, dict) and "propertyName" in node:
+                    for tag, target in value.items():
+                        if isinstance(target, str) and "#" in target:
+                            here = where + pointer("mapping", tag)
+                            value[tag] = _local_ref(target, here, file, prefix, root_dir, root_file, files, limits, todo)
+                else:
+                    todo.append((value, where + pointer(key), file, prefix))
+        elif isinstance(node, list):
+            todo.extend((v, f"{where}/{i}", file, prefix) for i, v in enumerate(node))
+    if files:
+        data[BUNDLE] = files
+
+
+def _local_ref(
+    ref: str,
+    where: str,
+    file: Path,
+    prefix: str,
+    root_dir: Path,
+    root_file: Path,
+    files: dict[str, Any],
+    limits: Limits,
+    todo: list[tuple[Any, str, Path, str]],
+) -> str:
+    holder = str(root_file) if not prefix else str(file)
+    if ref.startswith("#"):
+        return "#" + prefix + ref[1:]
+    if _SCHEME.match(ref):
+        kind = "remote" if ref.lower().startswith(("http:", "https:")) else "non-file"
+        raise SpecError.at(holder, where, f"{kind} reference {ref!r} refused: only files below {root_dir} are read")
+    file_part, _, fragment = ref.partition("#")
+    target = (file.parent / file_part).resolve()
+    if target == root_file.resolve():
+        return "#" + fragment
+    if not target.is_relative_to(root_dir):
+        raise SpecError.at(holder, where, f"file reference {ref!r} refused: it leads outside {root_dir}")
+    rel = target.relative_to(root_dir).as_posix()
+    target_prefix = pointer(BUNDLE, rel)
+    if rel not in files:
+        try:
+            files[rel] = load_data(target, limits)
+        except SpecError as e:
+            raise SpecError.at(holder, where, f"$ref {ref!r}: {e.diagnostics[0].message}") from None
+        todo.append((files[rel], "", target, target_prefix))
+    if fragment and not fragment.startswith("/"):
+        raise SpecError.at(holder, where, f"$ref {ref!r}: the fragment must be a JSON pointer")
+    return "#" + target_prefix + fragment

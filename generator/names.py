@@ -18,12 +18,32 @@ from .errors import SpecError
 # Names the generated modules use themselves; a declaration may not take them.
 RESERVED_TYPES = frozenset(
     {"Any", "Literal", "Union", "Optional", "BaseModel", "OpenEnum", "OpenIntEnum", "NotGiven", "NOT_GIVEN",
-     "dataclass", "field", "annotations", "reader", "Mapping", "TypeAlias", "ClassVar"}
-)
+     "dataclass", "field", "annotations", "reader", "Mapping", "TypeAlias", "ClassVar", "SyncAPIClient",
+     "APIConnectionError", "APIError", "APIResponseValidationError", "APIStatusError", "ValidationError"}
+) | frozenset(keyword.kwlist)
+# Builtins that annotations name: a field, parameter or method called `str` would shadow them.
+TYPE_NAMES = frozenset({"str", "int", "float", "bool", "list", "dict"})
 # Attributes every model has; a field may not shadow them.
-RESERVED_FIELDS = frozenset({"from_dict", "from_json", "to_dict", "to_json", "extra_fields", "self", "cls"})
-# Keyword arguments every method has.
-RESERVED_PARAMS = frozenset({"self", "extra_headers", "extra_query", "extra_body", "timeout"})
+RESERVED_FIELDS = frozenset({"from_dict", "from_json", "to_dict", "to_json", "extra_fields", "self", "cls"}) | TYPE_NAMES
+# Keyword arguments every method has, and the helpers a method body calls.
+RESERVED_PARAMS = frozenset(
+    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "json_body", "query_params", "path_param", "httpx"}
+) | TYPE_NAMES | {f"read_{k}" for k in ("str", "int", "float", "bool", "any", "list", "map", "nullable", "enum", "tagged", "union", "none")}
+# Attributes of the client (runtime `SyncAPIClient`): a top-level resource may not shadow them.
+RESERVED_CLIENT = frozenset(
+    {"request", "close", "base_url", "timeout", "with_options", "with_raw_response", "copy", "api_key", "max_retries"}
+) | TYPE_NAMES
+
+
+def check_class_name(name: str) -> str:
+    """Why `name` cannot be a pinned class name ('' if it can): it is printed as is."""
+    if not (name.isascii() and name.isidentifier()) or keyword.iskeyword(name):
+        return "is not an ASCII Python identifier"
+    if not name[0].isupper():
+        return "must start with an upper-case letter"
+    if name in RESERVED_TYPES:
+        return "is a name the generated code uses itself"
+    return ""
 
 
 def snake(text: str) -> str:
@@ -74,15 +94,17 @@ def name(api: ir.Api, path: str) -> ir.Api:
     pinned = [d for d in api.decls if d.pinned]
     loose = [d for d in api.decls if not d.pinned]
     by_pin: dict[str, str] = {}
+    clients = {api.client_class, api.async_client_class}
     for d in pinned:
-        if not d.py_name.isidentifier() or keyword.iskeyword(d.py_name) or d.py_name in RESERVED_TYPES:
-            raise SpecError.at(path, d.key[1:], f"x-py-name {d.py_name!r} is not a usable class name")
+        problem = check_class_name(d.py_name) or ("is the client's class name" if d.py_name in clients else "")
+        if problem:
+            raise SpecError.at(path, d.key[1:], f"x-py-name {d.py_name!r} {problem}")
         if d.py_name in by_pin:
             raise SpecError.at(path, d.key[1:], f"x-py-name {d.py_name!r} is also pinned at {by_pin[d.py_name]}")
         by_pin[d.py_name] = d.key[1:]
-    operations = tuple(_name_operation(op) for op in api.operations)
+    operations = _unique_methods([_name_operation(op) for op in api.operations])
     # Unpinned names: sanitised, then made unique against pinned and reserved names, in key order.
-    taken = set(by_pin) | RESERVED_TYPES | resource_classes(operations)
+    taken = set(by_pin) | RESERVED_TYPES | resource_classes(operations) | clients
     final: dict[str, str] = {}
     for d in sorted(loose, key=lambda d: d.key):
         base = class_name(d.py_name)
@@ -108,12 +130,30 @@ def _name_decl(d: ir.Decl, py_name: str) -> ir.Decl:
 
 def _name_operation(op: ir.Operation) -> ir.Operation:
     names = _unique([identifier(p.wire_name, RESERVED_PARAMS, prefix="param") for p in op.params])
+    resource = tuple(identifier(r, RESERVED_CLIENT if i == 0 else TYPE_NAMES, prefix="api") for i, r in enumerate(op.resource))
     return replace(
         op,
-        resource=tuple(identifier(r, prefix="api") for r in op.resource),
-        method_name=identifier(op.method_name, prefix="call"),
+        resource=resource,
+        method_name=identifier(op.method_name, TYPE_NAMES, prefix="call"),
         params=tuple(replace(p, py_name=n) for p, n in zip(op.params, names)),
     )
+
+
+def _unique_methods(operations: list[ir.Operation]) -> tuple[ir.Operation, ...]:
+    """A method may not share its name with a sub-resource or another method of its resource."""
+    taken: dict[tuple[str, ...], set[str]] = {}
+    for op in operations:
+        for i in range(len(op.resource)):
+            taken.setdefault(op.resource[:i], set()).add(op.resource[i])
+    out = []
+    for op in operations:
+        names = taken.setdefault(op.resource, set())
+        final, n = op.method_name, 2
+        while final in names:
+            final, n = f"{op.method_name}_{n}", n + 1
+        names.add(final)
+        out.append(replace(op, method_name=final))
+    return tuple(out)
 
 
 def resource_class(path: tuple[str, ...]) -> str:

@@ -13,7 +13,8 @@ from jsonpath_ng import parse as parse_jsonpath  # type: ignore[import-untyped]
 
 from .config import Config
 from .errors import SpecError, pointer
-from .load import Document, load_data
+from .load import LIMITS, Document, Limits, load_data
+from .names import TYPE_NAMES, identifier
 
 
 def _merge(target: dict[str, Any], update: dict[str, Any]) -> None:
@@ -26,8 +27,8 @@ def _merge(target: dict[str, Any], update: dict[str, Any]) -> None:
             target[key] = copy.deepcopy(value)
 
 
-def apply_overlay(doc: Document, overlay_path: str) -> Document:
-    overlay = load_overlay(overlay_path)
+def apply_overlay(doc: Document, overlay_path: str, limits: Limits = LIMITS) -> Document:
+    overlay = load_overlay(overlay_path, limits)
     data = copy.deepcopy(doc.data)
     for i, action in enumerate(overlay.get("actions") or []):
         where = pointer("actions", i)
@@ -54,8 +55,8 @@ def apply_overlay(doc: Document, overlay_path: str) -> Document:
     return Document(doc.path, data)
 
 
-def load_overlay(path: str) -> dict[str, Any]:
-    data = load_data(path)
+def load_overlay(path: str, limits: Limits = LIMITS) -> dict[str, Any]:
+    data = load_data(path, limits)
     if not isinstance(data, dict) or not str(data.get("overlay", "")).startswith("1."):
         raise SpecError.at(path, "", "not an OpenAPI Overlay 1.x document (no 'overlay: 1.0.0')")
     return data
@@ -71,6 +72,10 @@ def apply_names(doc: Document, config: Config) -> Document:
             raise SpecError.at(config.path, pointer("names", ptr), f"{ptr} is not a schema")
         node["x-py-name"] = name
     found = set()
+    for op_id, dotted in sorted(config.methods.items()):
+        for part in dotted.split("."):
+            if identifier(part, TYPE_NAMES) != part:
+                raise SpecError.at(config.path, pointer("methods", op_id), f"{dotted!r}: {part!r} is not a usable Python name")
     for item in (data.get("paths") or {}).values():
         for op in (item or {}).values():
             if isinstance(op, dict) and op.get("operationId") in config.methods:

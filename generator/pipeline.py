@@ -13,17 +13,20 @@ from .load import load
 from .names import name
 from .overlay import apply_names, apply_overlay
 from .render import render
-from .validate import validate
+from .validate import generated_part, inside, validate
 
 
 def generate(config: Config, strict: bool = False) -> dict[str, str]:
-    doc = load(config.spec)
+    doc = load(config.spec, config.limits)
     if config.overlay is not None:
-        doc = apply_overlay(doc, str(config.overlay))
+        doc = apply_overlay(doc, str(config.overlay), config.limits)
     doc = apply_names(doc, config)
     problems = validate(doc)
-    if problems and strict:
-        raise SpecError(*problems)
+    # Lenient by default, but never about the part we generate from: that would emit guesses.
+    used = generated_part(doc, config.operations)
+    fatal = [p for p in problems if strict or inside(p.pointer, used)]
+    if fatal:
+        raise SpecError(*fatal)
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
     api = name(build(doc, config.build, config.operations), doc.path)
