@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 from .build import Config as BuildConfig
-from .config import Config, load_config
+from .config import Config, is_module_name, load_config
 from .errors import SpecError
 from .load import load
 from .pipeline import generate
@@ -28,9 +29,11 @@ def _config(args: argparse.Namespace) -> Config:
     if args.out:
         config = replace(config, output=Path(args.out))
     if args.package_name:
-        if not args.package_name.isidentifier():
-            raise SpecError.at("<arguments>", "", f"--package-name {args.package_name!r} is not a Python identifier")
+        if not is_module_name(args.package_name):
+            raise SpecError.at("<arguments>", "", f"--package-name {args.package_name!r} is not an ASCII Python identifier")
         config = replace(config, build=replace(config.build, package=args.package_name))
+    if config.output.exists() and not config.output.is_dir():
+        raise SpecError.at(str(config.output), "", "the output directory is a file")
     return config
 
 
@@ -53,7 +56,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # unwind like Ctrl-C: the write in progress is abandoned, the old tree kept
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        signal.signal(signal.SIGTERM, _stop)
+    except ValueError:  # not the main thread: leave signals alone
+        pass
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -83,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         for diagnostic in e.diagnostics:
             print(f"error: {diagnostic}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 def _relative(path: Path) -> str:
