@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from . import ir
 from .errors import SpecError, pointer, split_pointer
-from .load import Document
+from .load import BUNDLE, Document
 from .slice import HTTP_METHODS
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
@@ -71,7 +72,9 @@ class Builder:
         if ref in self._refs:
             return self._refs[ref]
         target = self.doc.resolve(ref, where)
-        name = (split_pointer(ref) or ["Schema"])[-1]
+        parts = split_pointer(ref)
+        # A whole file (`owner.yaml`) is named after the file.
+        name = PurePosixPath(parts[1]).stem if len(parts) == 2 and parts[0] == BUNDLE else (parts or ["Schema"])[-1]
         if ref in self._building:  # a cycle: only a model can break it
             raise self.fail(ref[1:], "reference cycle through schemas that are not objects")
         self._building.add(ref)
