@@ -18,22 +18,52 @@ from .slice import HTTP_METHODS, _refs
 MAX_REPORTED = 50
 
 
+def _hops(node: Any) -> list[str]:
+    """References a schema *is* (bare `$ref`, allOf/anyOf/oneOf parts), not ones it contains."""
+    if not isinstance(node, dict):
+        return []
+    if isinstance(node.get("$ref"), str):
+        return [node["$ref"]]
+    out: list[str] = []
+    for key in ("allOf", "anyOf", "oneOf"):
+        parts = node.get(key)
+        for part in parts if isinstance(parts, list) else []:
+            out.extend(_hops(part))
+    return out
+
+
 def broken_refs(doc: Document) -> list[Diagnostic]:
-    """Every `$ref` that is not local, points nowhere or starts a loop of bare references."""
+    """Every `$ref` that is not local or points nowhere, and every schema that is, in the end, itself."""
     out: list[Diagnostic] = []
+    targets: dict[str, Any] = {}
     for ref, where in _refs(doc.data, ""):
         try:
-            chain = [ref]
-            target = doc.resolve(ref, where)
-            while isinstance(target, dict) and isinstance(target.get("$ref"), str):
-                if target["$ref"] in chain:
-                    loop = " -> ".join([*chain[chain.index(target["$ref"]):], target["$ref"]])
-                    raise SpecError.at(doc.path, where, f"$ref cycle that never reaches a schema: {loop}")
-                chain.append(target["$ref"])
-                target = doc.resolve(target["$ref"], ref[1:])
+            targets[ref] = doc.resolve(ref, where)
         except SpecError as e:
             out.extend(e.diagnostics)
-    return sorted(set(out), key=lambda d: (d.pointer, d.message))
+    if out:
+        return sorted(set(out), key=lambda d: (d.pointer, d.message))
+    # Depth-first search for a loop of hops; a loop through a property or an item is a recursive model, fine.
+    state: dict[str, str] = {}
+    for start in sorted(targets):
+        if start in state:
+            continue
+        state[start] = "open"
+        path = [start]
+        stack = [iter(_hops(targets[start]))]
+        while stack:
+            hop = next(stack[-1], None)
+            if hop is None:
+                state[path.pop()] = "done"
+                stack.pop()
+            elif state.get(hop) == "open":
+                loop = " -> ".join([*path[path.index(hop):], hop])
+                raise SpecError.at(doc.path, hop[1:], f"$ref cycle: {loop} (a schema cannot be made of itself)")
+            elif hop not in state and hop in targets:
+                state[hop] = "open"
+                path.append(hop)
+                stack.append(iter(_hops(targets[hop])))
+    return []
 
 
 def generated_part(doc: Document, operation_ids: list[str] | None) -> list[str]:
