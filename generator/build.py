@@ -103,6 +103,8 @@ class Builder:
         core = dict(schema)
         nullable = bool(core.pop("nullable", False))
         types = core.get("type")
+        if types == "null":
+            return True, {"__null__": True}
         if isinstance(types, list):
             rest = [t for t in types if t != "null"]
             nullable = nullable or len(rest) < len(types)
@@ -129,7 +131,8 @@ class Builder:
                     single = rest[0]
                     # Keep the outer description when the variant has none.
                     merged = {**{k: v for k, v in core.items() if k in ("description", "title", "deprecated", "default")}, **single}
-                    return nullable, merged
+                    # The variant may itself be nullable (`anyOf: [{anyOf: [X, null]}, null]`).
+                    return True, self._split_null(merged, where)[1]
                 core[key] = rest
         return nullable, core
 
