@@ -2,12 +2,23 @@
 
 """Python client for OpenAI API."""
 
-from ._client import OpenAI
+from ._base_client import NOT_GIVEN, APIResponse, NotGiven
+from ._client import OpenAI, AsyncOpenAI
 from ._exceptions import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
     APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestValidationError,
+    UnprocessableEntityError,
 )
 from .models import (
     Annotation,
@@ -40,10 +51,24 @@ from .models import (
 
 __all__ = [
     "OpenAI",
+    "AsyncOpenAI",
+    "APIResponse",
+    "NOT_GIVEN",
+    "NotGiven",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "UnprocessableEntityError",
     "Annotation",
     "AnnotationURLCitation",
     "ChatCompletion",

@@ -36,7 +36,7 @@ class ValidationError(ValueError):
 
 
 def _kind(value: Any) -> str:
-    return {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number"}.get(
+    return {type(None): "null", dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number"}.get(
         type(value), type(value).__name__
     )
 
@@ -55,6 +55,8 @@ class BaseModel:
     _attrs_: ClassVar[dict[str, str]] = {}
     _keys: tuple[str, ...] | None = None
     _extra: dict[str, Any] | None = None
+    # The `x-request-id` of the response this model was read from (set by the client).
+    _request_id: str | None = None
 
     @classmethod
     def from_dict(cls: type[M], data: Any) -> M:

@@ -42,6 +42,7 @@ class ValidationError(ValueError):
 
 def _kind(value: Any) -> str:
     return {
+        type(None): "null",
         dict: "object",
         list: "array",
         str: "string",
@@ -65,6 +66,8 @@ class BaseModel:
     _attrs_: ClassVar[dict[str, str]] = {}
     _keys: tuple[str, ...] | None = None
     _extra: dict[str, Any] | None = None
+    # The `x-request-id` of the response this model was read from (set by the client).
+    _request_id: str | None = None
 
     @classmethod
     def from_dict(cls: type[M], data: Any) -> M:

@@ -2,12 +2,23 @@
 
 """Python client for Nullable styles."""
 
-from ._client import ThingsClient
+from ._base_client import NOT_GIVEN, APIResponse, NotGiven
+from ._client import ThingsClient, AsyncThingsClient
 from ._exceptions import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
     APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestValidationError,
+    UnprocessableEntityError,
 )
 from .models import (
     Owner,
@@ -17,10 +28,24 @@ from .models import (
 
 __all__ = [
     "ThingsClient",
+    "AsyncThingsClient",
+    "APIResponse",
+    "NOT_GIVEN",
+    "NotGiven",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "UnprocessableEntityError",
     "Owner",
     "Size",
     "Thing",

@@ -2,12 +2,23 @@
 
 """Python client for Shapes."""
 
-from ._client import DocsClient
+from ._base_client import NOT_GIVEN, APIResponse, NotGiven
+from ._client import DocsClient, AsyncDocsClient
 from ._exceptions import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
     APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestValidationError,
+    UnprocessableEntityError,
 )
 from .models import (
     Document,
@@ -20,10 +31,24 @@ from .models import (
 
 __all__ = [
     "DocsClient",
+    "AsyncDocsClient",
+    "APIResponse",
+    "NOT_GIVEN",
+    "NotGiven",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "UnprocessableEntityError",
     "Document",
     "DocumentSection",
     "DocumentSectionLevel",

@@ -2,12 +2,23 @@
 
 """Python client for Unions."""
 
-from ._client import PetsClient
+from ._base_client import NOT_GIVEN, APIResponse, NotGiven
+from ._client import PetsClient, AsyncPetsClient
 from ._exceptions import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
     APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestValidationError,
+    UnprocessableEntityError,
 )
 from .models import (
     Animal,
@@ -22,10 +33,24 @@ from .models import (
 
 __all__ = [
     "PetsClient",
+    "AsyncPetsClient",
+    "APIResponse",
+    "NOT_GIVEN",
+    "NotGiven",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "UnprocessableEntityError",
     "Animal",
     "Cat",
     "DetailText",
