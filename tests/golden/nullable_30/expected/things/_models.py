@@ -276,14 +276,12 @@ def read_enum(enum: type[E]) -> Reader:
     members = enum._value2member_map_
 
     def read(value: Any) -> Any:
-        member = members.get(value)
-        if member is not None and type(value) is base:
-            return member
         if type(value) is not base:
             raise ValidationError(
                 f"expected {'string' if base is str else 'integer'}, got {_kind(value)}"
             )
-        return enum(value)
+        member = members.get(value)
+        return member if member is not None else enum(value)
 
     return read
 
