@@ -8,13 +8,16 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import random
 import time
+from collections import Counter
 from typing import Any, Iterator
 
 import pytest
 
 from openai_chat import (
     APIConnectionError,
+    APIError,
     APIStatusError,
     APITimeoutError,
     AsyncOpenAI,
@@ -29,6 +32,8 @@ from openai_chat import (
     RateLimitError,
     UnprocessableEntityError,
 )
+
+from openai_chat._exceptions import status_error_class
 
 from .faults import DROP, FaultServer, Reply
 
@@ -246,3 +251,126 @@ def test_retries_are_logged_without_secrets(server: FaultServer, mode: str, capl
     assert all(" in 0." in m or " in 1." in m for m in messages)  # elapsed seconds
     for record in caplog.records:
         assert KEY not in record.getMessage() and KEY not in repr(record.args)
+
+
+# The campaign: randomized sequences of statuses, delays and dropped connections.
+
+CAMPAIGN_SEQUENCES = 500
+CAMPAIGN_TIMEOUT = 0.25
+SLOW = Reply(delay=0.5)
+
+
+def random_step(rng: random.Random) -> Any:
+    kind = rng.random()
+    if kind < 0.15:
+        return Reply()
+    if kind < 0.40:
+        after = rng.choice([None, None, "0.5", "2", "59", "61", "-3", "soon", "ms"])
+        headers = {} if after is None else {"retry-after-ms": "300"} if after == "ms" else {"retry-after": after}
+        return Reply(429, headers)
+    if kind < 0.60:
+        return Reply(rng.choice([500, 502, 503, 504, 529]))
+    if kind < 0.68:
+        return Reply(rng.choice([408, 409]))
+    if kind < 0.78:
+        return Reply(rng.choice([400, 401, 403, 404, 418, 422]))
+    if kind < 0.80:
+        return Reply(503, {"x-should-retry": "false"})
+    if kind < 0.97:
+        return DROP
+    return SLOW
+
+
+def expected(script: list[Any], max_retries: int) -> tuple[type, int, list[float]]:
+    """What the client must do with a script: final outcome type, attempts, and the bound of each wait."""
+    bounds: list[float] = []
+    for i, step in enumerate([*script, Reply()]):
+        if step is DROP:
+            outcome, retry, header = APIConnectionError, True, None
+        elif step is SLOW:
+            outcome, retry, header = APITimeoutError, True, None
+        elif step.status < 300:
+            return ChatCompletion, i + 1, bounds
+        else:
+            outcome = status_error_class(step.status)
+            retry = (step.status in (408, 409, 429) or step.status >= 500) and "x-should-retry" not in step.headers
+            header = step.headers
+        if not retry or i >= max_retries:
+            return outcome, i + 1, bounds
+        after = None
+        if header and "retry-after-ms" in header:
+            after = float(header["retry-after-ms"]) / 1000
+        elif header and header.get("retry-after", "").lstrip("-").replace(".", "").isdigit():
+            after = float(header["retry-after"])
+        bounds.append(after if after is not None and 0 < after <= 60 else min(0.5 * 2**i, 8.0))
+    raise AssertionError("unreachable")
+
+
+def campaign(mode: str, server: FaultServer, sequences: list[tuple[list[Any], int]]) -> list[tuple[Any, list[float], int]]:
+    """Run each (script, max_retries) through one client (copies made with with_options): (outcome, sleeps, attempts)."""
+    out: list[tuple[Any, list[float], int]] = []
+    if mode == "sync":
+        with OpenAI(api_key=KEY, base_url=server.url, timeout=CAMPAIGN_TIMEOUT) as base:
+            for script, max_retries in sequences:
+                server.load(script)
+                sleeps: list[float] = []
+                client = base.with_options(max_retries=max_retries)
+                client._sleep = sleeps.append  # type: ignore[method-assign]
+                try:
+                    result: Any = client.chat.completions.update("chatcmpl-1", metadata={"k": "v"})
+                except APIError as e:
+                    result = e
+                out.append((result, sleeps, len(server.seen)))
+        return out
+
+    async def run() -> None:
+        async with AsyncOpenAI(api_key=KEY, base_url=server.url, timeout=CAMPAIGN_TIMEOUT) as base:
+            for script, max_retries in sequences:
+                server.load(script)
+                sleeps: list[float] = []
+
+                async def sleep(seconds: float) -> None:
+                    sleeps.append(seconds)
+
+                client = base.with_options(max_retries=max_retries)
+                client._sleep = sleep  # type: ignore[method-assign]
+                try:
+                    result: Any = await client.chat.completions.update("chatcmpl-1", metadata={"k": "v"})
+                except APIError as e:
+                    result = e
+                out.append((result, sleeps, len(server.seen)))
+
+    asyncio.run(run())
+    return out
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_fault_campaign(server: FaultServer, mode: str, capsys: pytest.CaptureFixture[str]) -> None:
+    rng = random.Random(f"campaign-{mode}")
+    sequences = [
+        ([random_step(rng) for _ in range(rng.randint(1, 5))], rng.randint(0, 3))
+        for _ in range(CAMPAIGN_SEQUENCES // len(MODES))
+    ]
+    started = time.monotonic()
+    results = campaign(mode, server, sequences)
+    elapsed = time.monotonic() - started
+    outcomes: Counter[str] = Counter()
+    attempts = 0
+    waited = 0.0
+    for n, ((script, max_retries), (result, sleeps, seen)) in enumerate(zip(sequences, results)):
+        want, want_attempts, bounds = expected(script, max_retries)
+        context = f"sequence {n}: {script}, max_retries={max_retries}"
+        assert type(result) is want, context + f" -> {result!r}"
+        assert seen == want_attempts <= max_retries + 1, context
+        assert len(sleeps) == len(bounds), context
+        for wait, bound in zip(sleeps, bounds):
+            assert 0 <= wait <= bound + 1e-9, context
+        outcomes[want.__name__] += 1
+        attempts += seen
+        waited += sum(sleeps)
+    with capsys.disabled():
+        print(
+            f"\nfault campaign ({mode}): {len(results)} sequences, {attempts} attempts, "
+            f"{waited:.1f}s of waits computed (not slept), {elapsed:.1f}s wall; "
+            + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))
+        )
