@@ -19,7 +19,8 @@ from . import ir
 from .names import resource_class
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
-_READERS = {"str": "read_str", "int": "read_int", "float": "read_float", "bool": "read_bool"}
+_READERS = {"str": "read_str", "int": "read_int", "float": "read_float", "bool": "read_bool", "file": "read_str", "bytes": "read_bytes"}
+_ANNOTATIONS = {"file": "FileInput"}
 
 
 def literal(value: Any) -> str:
@@ -57,7 +58,7 @@ class Context:
 
     def annotation(self, t: ir.Type) -> str:
         if isinstance(t, ir.Primitive):
-            return t.kind
+            return _ANNOTATIONS.get(t.kind, t.kind)
         if isinstance(t, ir.AnyType):
             return "Any"
         if isinstance(t, ir.Const):
@@ -117,8 +118,19 @@ class Context:
                 code.append(self.reader(op.response))
         text = " ".join(code)
         names = {d.py_name for d in self.api.decls if re.search(rf"\b{d.py_name}\b", text)}
-        readers = set(re.findall(r"\bread_\w+", text))
-        return sorted(names), sorted(readers)
+        return sorted(names), runtime_names(text)
+
+    def model_imports(self) -> list[str]:
+        """The runtime names the models module uses."""
+        code = ["BaseModel bind"]
+        for d in self.api.decls:
+            if isinstance(d, ir.Model):
+                code += [self.field_annotation(f) + " " + self.reader(f.type) for f in d.fields]
+            elif isinstance(d, ir.Alias):
+                code.append(self.annotation(d.type))
+            else:
+                code.append("OpenEnum" if d.base == "str" else "OpenIntEnum")
+        return runtime_names(" ".join(code))
 
     def checker(self, t: ir.Type, seen: frozenset[str] = frozenset()) -> str | None:
         """A runtime expression building the check of a request value's spec limits, or None if it has none."""
@@ -190,6 +202,11 @@ class Context:
         return list(done.values())
 
 
+def runtime_names(code: str) -> list[str]:
+    """Names from the model runtime (`_models.py`) that a piece of generated code mentions."""
+    return sorted(set(re.findall(r"\b(?:read_\w+|FileInput|BaseModel|bind|OpenEnum|OpenIntEnum)\b", code)))
+
+
 def _tuple(items: list[str]) -> str:
     return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
@@ -259,7 +276,8 @@ def _params_expr(op: ir.Operation, location: str) -> str:
     params = [p for p in op.params if p.location == location]
     if not params:
         return "None"
-    builder = "json_body" if location == "body" else "query_params"
+    # Form values go through json_body too: it drops omitted arguments and turns models into dicts.
+    builder = "query_params" if location == "query" else "json_body"
     return f"{builder}({{{', '.join(f'{literal(p.wire_name)}: {p.py_name}' for p in params)}}})"
 
 
@@ -325,6 +343,7 @@ class Renderer:
             keyword_params=_keyword_params,
             path_expr=_path_expr,
             body_expr=lambda op: _params_expr(op, "body"),
+            content_param=lambda op: next((p.py_name for p in op.params if p.location == "content"), None),
             params_expr=_params_expr,
             operation_doc=_operation_doc,
             operation_function=_operation_function,
@@ -346,7 +365,7 @@ class Renderer:
             "__init__.py": self.env.get_template("__init__.py.jinja").render(
                 exports=sorted(d.py_name for d in decls)
             ),
-            "models.py": self.env.get_template("models.py.jinja").render(**model_view),
+            "models.py": self.env.get_template("models.py.jinja").render(**model_view, imports=self.ctx.model_imports()),
             "_client.py": self.env.get_template("_client.py.jinja").render(
                 resources=_resource_tree(self.api),
                 imports=self.ctx.client_imports(),

@@ -6,9 +6,16 @@ from __future__ import annotations
 import gc
 import json
 from enum import Enum
-from typing import Any, Callable, ClassVar, Mapping, TypeVar
+from typing import IO, Any, Callable, ClassVar, Mapping, TypeAlias, TypeVar, Union
 
 Reader = Callable[[Any], Any]
+# What an upload argument accepts: the bytes, a binary file, or (filename, content[, media type]).
+FileInput: TypeAlias = Union[
+    bytes,
+    IO[bytes],
+    tuple[str, Union[bytes, IO[bytes]]],
+    tuple[str, Union[bytes, IO[bytes]], str],
+]
 M = TypeVar("M", bound="BaseModel")
 E = TypeVar("E", bound=Enum)
 
@@ -217,6 +224,13 @@ read_bool = _typed("boolean", bool)
 
 
 def read_any(value: Any) -> Any:
+    return value
+
+
+def read_bytes(value: Any) -> bytes:
+    """Marks an operation whose response body is returned as bytes, undecoded."""
+    if type(value) is not bytes:
+        raise ValidationError(f"expected bytes, got {_kind(value)}")
     return value
 
 
