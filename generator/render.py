@@ -106,8 +106,8 @@ class Context:
         others = [self.reader(v) for v in t.variants if not self._is_model(v)]
         return f"read_union({_tuple(models)}, {_tuple(others)})"
 
-    def client_imports(self) -> tuple[list[str], list[str]]:
-        """(model names, runtime readers) that the client module uses."""
+    def client_imports(self) -> tuple[list[str], list[str], list[str]]:
+        """(model names, model runtime names, typing names) that the client module uses."""
         names: set[str] = set()
         code = []
         for op in self.api.operations:
@@ -116,9 +116,11 @@ class Context:
                 code.append(self.annotation(t))
             if op.response:
                 code.append(self.reader(op.response))
+                code.append(self.response_reader(op)[1] or "")
         text = " ".join(code)
         names = {d.py_name for d in self.api.decls if re.search(rf"\b{d.py_name}\b", text)}
-        return sorted(names), runtime_names(text)
+        typing = sorted(set(re.findall(r"\b(?:Any|Callable|Literal)\b", text)))
+        return sorted(names), runtime_names(text), typing
 
     def model_imports(self) -> list[str]:
         """The runtime names the models module uses."""
@@ -177,6 +179,21 @@ class Context:
     def check_imports(self) -> list[str]:
         text = " ".join(c["expr"] for op in self.api.operations for c in self.operation_checks(op))
         return sorted(set(re.findall(r"\bcheck_\w+", text)))
+
+    def response_reader(self, op: ir.Operation) -> tuple[str, str | None]:
+        """(what the method passes to read the response, a typed module-level reader if one is needed).
+
+        Readers of unions and containers are typed `Any -> Any`; a typed variable lets
+        mypy see what the method returns.
+        """
+        if op.response is None:
+            return "read_none", None
+        expr = self.reader(op.response)
+        decl = self.decls.get(op.response.key) if isinstance(op.response, ir.Ref) else None
+        if isinstance(op.response, ir.Primitive) or isinstance(decl, ir.Model):
+            return expr, None
+        name = "_read" + _operation_function(op)
+        return name, f"{name}: Callable[[Any], {self.annotation(op.response)}] = {expr}"
 
     def _is_model(self, t: ir.Type) -> bool:
         return isinstance(t, ir.Ref) and isinstance(self.decls[t.key], ir.Model)
@@ -348,6 +365,7 @@ class Renderer:
             operation_doc=_operation_doc,
             operation_function=_operation_function,
             operation_checks=self.ctx.operation_checks,
+            response_reader=self.ctx.response_reader,
             call_args=_call_args,
             api=api,
             header=self.header,

@@ -217,10 +217,10 @@ def _typed(name: str, *types: type) -> Reader:
     return read
 
 
-read_str = _typed("string", str)
-read_int = _typed("integer", int)
-read_float = _typed("number", float, int)
-read_bool = _typed("boolean", bool)
+read_str: Callable[[Any], str] = _typed("string", str)
+read_int: Callable[[Any], int] = _typed("integer", int)
+read_float: Callable[[Any], float] = _typed("number", float, int)
+read_bool: Callable[[Any], bool] = _typed("boolean", bool)
 
 
 def read_any(value: Any) -> Any:
