@@ -86,7 +86,7 @@ class BaseModel:
     def _read(cls: type[M], data: Any) -> M:
         if type(data) is not dict:
             raise ValidationError(f"expected object, got {_kind(data)}")
-        self = cls.__new__(cls)
+        self = _new(cls)
         values = self.__dict__
         get = data.get
         for wire, attr, plain, read in cls._fast_:
@@ -143,11 +143,27 @@ class BaseModel:
         return self._extra
 
 
+_new = object.__new__
+
+
+def _direct(read: Reader) -> Reader:
+    """The reader to call from inside a parse: a model's `_read`, skipping `from_dict`'s set-up."""
+    owner = getattr(read, "__self__", None)
+    if isinstance(owner, type) and issubclass(owner, BaseModel) and read.__name__ == "from_dict":
+        return owner._read
+    return read
+
+
 def bind(model: type[BaseModel], *fields: tuple[str, str, Reader, bool]) -> None:
     """Attach the wire format to a generated model class."""
     model._wire_ = fields
     model._attrs_ = {wire: attr for wire, attr, _, _ in fields}
-    model._fast_ = tuple((wire, attr, getattr(read, "plain", ()), read) for wire, attr, read, _ in fields)
+    fast = []
+    for wire, attr, read, _ in fields:
+        # A field's null is handled before its reader is called: skip nullable wrappers.
+        read = getattr(read, "inner", read)
+        fast.append((wire, attr, getattr(read, "plain", ()), _direct(read)))
+    model._fast_ = tuple(fast)
 
 
 class OpenEnum(str, Enum):
@@ -218,6 +234,7 @@ def read_bytes(value: Any) -> bytes:
 
 def read_list(item: Reader) -> Reader:
     plain: tuple[type, ...] = getattr(item, "plain", ())
+    item = _direct(item)
 
     def read(value: Any) -> Any:
         if type(value) is not list:
@@ -225,9 +242,10 @@ def read_list(item: Reader) -> Reader:
         if item is read_any:
             return value
         if plain:
-            for i, v in enumerate(value):
+            for v in value:
                 if type(v) not in plain:
-                    raise ValidationError(f"expected {_kind(plain[0]())}, got {_kind(v)}", (i,))
+                    i = next(i for i, v in enumerate(value) if type(v) not in plain)
+                    raise ValidationError(f"expected {_kind(plain[0]())}, got {_kind(value[i])}", (i,))
             return value
         try:
             return [item(v) for v in value]
@@ -244,6 +262,8 @@ def read_list(item: Reader) -> Reader:
 
 
 def read_map(item: Reader) -> Reader:
+    item = _direct(item)
+
     def read(value: Any) -> Any:
         if type(value) is not dict:
             raise ValidationError(f"expected object, got {_kind(value)}")
@@ -259,9 +279,12 @@ def read_map(item: Reader) -> Reader:
 
 
 def read_nullable(item: Reader) -> Reader:
+    item = _direct(item)
+
     def read(value: Any) -> Any:
         return None if value is None else item(value)
 
+    read.inner = item  # type: ignore[attr-defined]
     return read
 
 
@@ -295,7 +318,7 @@ def read_tagged(prop: str, mapping: dict[str, type[BaseModel]]) -> Reader:
             raise ValidationError(f"expected object, got {_kind(value)}")
         tag = value.get(prop)
         model = (mapping.get(tag) if isinstance(tag, str) else None) or _best_model(models, value)
-        return model.from_dict(value)
+        return model._read(value)
 
     return read
 
@@ -305,7 +328,7 @@ def read_union(models: tuple[type[BaseModel], ...], others: tuple[Reader, ...]) 
 
     def read(value: Any) -> Any:
         if type(value) is dict and models:
-            return _best_model(models, value).from_dict(value)
+            return _best_model(models, value)._read(value)
         for other in others:
             try:
                 return other(value)
