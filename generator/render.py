@@ -302,9 +302,13 @@ def _operation_doc(op: ir.Operation) -> str:
     text = "\n\n".join(t for t in (op.summary, op.description) if t) or op.operation_id
     if op.deprecated:
         text = "Deprecated. " + text
-    args = [f"{p.py_name}: {' '.join(p.description.split())}" for p in op.params if p.description]
+    args = [
+        textwrap.fill(f"{p.py_name}: {' '.join(p.description.split())}", 80, initial_indent="    ", subsequent_indent="        ", break_long_words=False, break_on_hyphens=False)
+        for p in op.params
+        if p.description
+    ]
     if args:
-        text += "\n\nArgs:\n" + "\n".join("    " + a for a in args)
+        text += "\n\nArgs:\n" + "\n".join(args)
     return text
 
 
