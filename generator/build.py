@@ -206,9 +206,10 @@ class Builder:
         return ir.Ref(key)
 
     def _union(self, schema: dict[str, Any], key: str, where: str, hint: str) -> ir.Type:
+        kinds = [_variant_kind(v) for v in schema[key]]
         variants = tuple(
-            self.schema_type(v, f"{where}/{key}/{i}", f"{hint}Variant{i + 1}")
-            for i, v in enumerate(schema[key])
+            self.schema_type(v, f"{where}/{key}/{i}", hint + (kind if kinds.count(kind) == 1 else f"{kind}{i + 1}"))
+            for i, (v, kind) in enumerate(zip(schema[key], kinds))
         )
         disc = schema.get("discriminator")
         if not isinstance(disc, dict):
@@ -407,6 +408,24 @@ class Builder:
             if content:
                 return ir.Primitive("bytes")  # audio, files, text: the body as it came
         return None
+
+
+def _variant_kind(schema: Any) -> str:
+    """How an inline union member is named after its union: `ModelEnum`, `ToolObject`..."""
+    if not isinstance(schema, dict):
+        return "Variant"
+    if "enum" in schema:
+        return "Enum"
+    if "properties" in schema or schema.get("type") == "object":
+        # Prefer what tells this member apart: its tag value, else its title.
+        for prop in (schema.get("properties") or {}).values():
+            if isinstance(prop, dict):
+                tag = prop.get("const", (prop.get("enum") or [None, None])[0] if len(prop.get("enum") or []) == 1 else None)
+                if isinstance(tag, str) and pascal(tag):
+                    return pascal(tag)
+        title = schema.get("title")
+        return pascal(title) if isinstance(title, str) and pascal(title) else "Object"
+    return "Variant"
 
 
 def _item_hint(hint: str) -> str:
