@@ -81,6 +81,8 @@ class BaseModel:
     _attrs_: ClassVar[dict[str, str]] = {}
     # (wire name, attribute, JSON types stored as they are, reader): derived from _wire_.
     _fast_: ClassVar[tuple[tuple[str, str, tuple[type, ...], Reader], ...]] = ()
+    # True when every wire name is its attribute name (most models): see `_read`.
+    _simple_: ClassVar[bool] = False
     _keys: tuple[str, ...] | None = None
     _extra: dict[str, Any] | None = None
     # The `x-request-id` of the response this model was read from (set by the client).
@@ -102,6 +104,25 @@ class BaseModel:
     def _read(cls: type[M], data: Any) -> M:
         if type(data) is not dict:
             raise ValidationError(f"expected object, got {_kind(data)}")
+        if cls._simple_ and data.keys() <= cls._attrs_.keys():
+            # Fast path (wire names are attribute names, nothing unknown): copy the dict
+            # in C and convert only what is not already the right JSON scalar. Absent
+            # fields are left out and read as the class-level None.
+            values = data.copy()
+            for wire, _, plain, read in cls._fast_:
+                value = values.get(wire)
+                if value is None or type(value) in plain:
+                    continue
+                try:
+                    values[wire] = read(value)
+                except ValidationError as e:
+                    raise e.within(wire) from None
+                except RecursionError:
+                    raise ValidationError("nesting too deep", (wire,)) from None
+            values["_parsed"] = True
+            self = _new(cls)
+            self.__dict__ = values
+            return self
         self = _new(cls)
         values = self.__dict__
         get = data.get
@@ -133,6 +154,11 @@ class BaseModel:
             gc.enable()
 
     def to_dict(self) -> dict[str, Any]:
+        values = self.__dict__
+        if (
+            "_parsed" in values
+        ):  # read by the fast path: the fields as read, then any set since
+            return {k: dump(v) for k, v in values.items() if k[0] != "_"}
         out: dict[str, Any] = {}
         attrs = self._attrs_
         extra = self._extra or {}
@@ -184,6 +210,11 @@ def bind(model: type[BaseModel], *fields: tuple[str, str, Reader, bool]) -> None
         read = getattr(read, "inner", read)
         fast.append((wire, attr, getattr(read, "plain", ()), _direct(read)))
     model._fast_ = tuple(fast)
+    model._simple_ = all(wire == attr for wire, attr, _, _ in fields)
+    for _, attr, _, _ in fields:
+        if not hasattr(model, attr):
+            # A required field the server left out reads as None, like an optional one.
+            setattr(model, attr, None)
 
 
 class OpenEnum(str, Enum):
