@@ -44,8 +44,8 @@ def test_unsupported_operation_is_skipped_with_a_warning_not_silently(tmp_path):
     assert "def add_pet_note" not in client and "def attach_pet_document" in client
 
 
-def test_a_union_that_contains_itself_through_a_model_reads_and_writes(monkeypatch):
-    pets = _pets(monkeypatch)
+def test_a_union_that_contains_itself_through_a_model_reads_and_writes(monkeypatch, pets_package):
+    pets = _pets(monkeypatch, pets_package)
     Combine, EventRecord, Number = pets.Combine, pets.EventRecord, pets.Number
 
     data = {
@@ -61,10 +61,15 @@ def test_a_union_that_contains_itself_through_a_model_reads_and_writes(monkeypat
     assert record.to_dict() == data
 
 
-def _pets(monkeypatch):
+@pytest.fixture
+def pets_package(golden_packages):
+    return golden_packages("unions")
+
+
+def _pets(monkeypatch, package):
     import sys
 
-    monkeypatch.syspath_prepend(str(GOLDEN / "unions" / "expected"))
+    monkeypatch.syspath_prepend(str(package.parent))
     for name in [m for m in sys.modules if m == "pets" or m.startswith("pets.")]:
         monkeypatch.delitem(sys.modules, name)
     import pets
@@ -72,10 +77,10 @@ def _pets(monkeypatch):
     return pets
 
 
-def test_multipart_upload_and_binary_response(monkeypatch):
+def test_multipart_upload_and_binary_response(monkeypatch, pets_package):
     import httpx
 
-    pets = _pets(monkeypatch)
+    pets = _pets(monkeypatch, pets_package)
     seen = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -95,10 +100,10 @@ def test_multipart_upload_and_binary_response(monkeypatch):
     assert b'name="urgent"\r\n\r\nfalse' in body
 
 
-def test_raw_binary_body(monkeypatch):
+def test_raw_binary_body(monkeypatch, pets_package):
     import httpx
 
-    pets = _pets(monkeypatch)
+    pets = _pets(monkeypatch, pets_package)
     seen = []
 
     def handler(request: httpx.Request) -> httpx.Response:
