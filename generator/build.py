@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from . import ir
-from .errors import SpecError, pointer, split_pointer
+from .errors import Diagnostic, SpecError, pointer, split_pointer
 from .load import BUNDLE, Document
 from .slice import HTTP_METHODS
 
@@ -47,7 +47,10 @@ class Builder:
         self.doc = doc
         self.decls: dict[str, ir.Decl] = {}
         self._refs: dict[str, ir.Type] = {}  # component pointer → its type
-        self._building: set[str] = set()
+        # Component refs being built, with "" for each model in between: a cycle that
+        # passes through a model is a recursive type; one that does not is an error.
+        self._stack: list[str] = []
+        self._forwarded: set[str] = set()
 
     def fail(self, where: str, message: str) -> SpecError:
         return SpecError.at(self.doc.path, where, message)
@@ -75,21 +78,31 @@ class Builder:
         parts = split_pointer(ref)
         # A whole file (`owner.yaml`) is named after the file.
         name = PurePosixPath(parts[1]).stem if len(parts) == 2 and parts[0] == BUNDLE else (parts or ["Schema"])[-1]
-        if ref in self._building:  # a cycle: only a model can break it
-            raise self.fail(ref[1:], "reference cycle through schemas that are not objects")
-        self._building.add(ref)
+        if ref in self._stack:
+            if "" not in self._stack[self._stack.index(ref) :]:
+                raise self.fail(ref[1:], "reference cycle through schemas that are not objects (nothing to generate)")
+            self._forwarded.add(ref)
+            return ir.Ref(ref)
         if self._is_model(target):
             # Register before building fields so recursive references resolve to it.
             self._refs[ref] = ir.Ref(ref)
-        result = self.schema_type(target, ref[1:], _pin(target) or name)
+        self._stack.append(ref)
+        try:
+            result = self.schema_type(target, ref[1:], _pin(target) or name)
+        finally:
+            self._stack.pop()
         nullable = isinstance(result, ir.Nullable)
         core = result.inner if isinstance(result, ir.Nullable) else result
+        if ref in self._forwarded:
+            # Something inside refers back to this schema by name: it must have one.
+            self.decls[ref] = ir.Alias(ref, name, _pin(target) or name, bool(_pin(target)), result, _text(target))
+            self._refs[ref] = ir.Ref(ref)
+            return self._refs[ref]
         if isinstance(core, (ir.OneOf, ir.MapOf, ir.ListOf)):
             # Named unions, maps and lists stay named in signatures.
             self.decls[ref] = ir.Alias(ref, name, _pin(target) or name, bool(_pin(target)), core, _text(target))
             core = ir.Ref(ref)
         self._refs[ref] = ir.Nullable(core) if nullable else core
-        self._building.discard(ref)
         return self._refs[ref]
 
     @staticmethod
@@ -168,6 +181,8 @@ class Builder:
                 value = self.schema_type(extra, where + "/additionalProperties", hint + "Value")
                 return ir.MapOf(value, _constraints(schema))
             return ir.MapOf(ir.AnyType(), _constraints(schema))
+        if kind == "string" and schema.get("format") == "binary":
+            return ir.Primitive("file", "binary")
         if kind in _PRIMITIVES:
             fmt = schema.get("format")
             return ir.Primitive(_PRIMITIVES[kind], fmt if isinstance(fmt, str) else None, _constraints(schema))
@@ -199,9 +214,10 @@ class Builder:
         return ir.Ref(key)
 
     def _union(self, schema: dict[str, Any], key: str, where: str, hint: str) -> ir.Type:
+        kinds = [_variant_kind(v) for v in schema[key]]
         variants = tuple(
-            self.schema_type(v, f"{where}/{key}/{i}", f"{hint}Variant{i + 1}")
-            for i, v in enumerate(schema[key])
+            self.schema_type(v, f"{where}/{key}/{i}", hint + (kind if kinds.count(kind) == 1 else f"{kind}{i + 1}"))
+            for i, (v, kind) in enumerate(zip(schema[key], kinds))
         )
         disc = schema.get("discriminator")
         if not isinstance(disc, dict):
@@ -219,12 +235,17 @@ class Builder:
             if not isinstance(model, ir.Model) or model.key in mapping.values():
                 continue
             tag_field = next((f for f in model.fields if f.wire_name == prop), None)
-            if tag_field is None or not isinstance(tag_field.type, ir.Const):
-                raise self.fail(
-                    f"{where}/{key}/{i}",
-                    f"discriminator {prop!r} without mapping needs a single-value enum or const in each variant",
-                )
-            mapping[str(tag_field.type.value)] = model.key
+            tag_type = tag_field.type if tag_field else None
+            if isinstance(tag_type, ir.Const):
+                mapping.setdefault(str(tag_type.value), model.key)
+            elif isinstance(tag_type, ir.Ref) and isinstance(self.decls.get(tag_type.key), ir.Enum):
+                enum = self.decls[tag_type.key]
+                assert isinstance(enum, ir.Enum)
+                for member in enum.members:
+                    mapping.setdefault(str(member.value), model.key)
+            else:
+                # No tag to tell this variant by: choose between variants by shape instead.
+                return ir.OneOf(variants)
         return ir.OneOf(variants, ir.Discriminator(prop, tuple(mapping.items())))
 
     def _merge_all_of(self, schema: dict[str, Any], where: str, outer: frozenset[str] = frozenset()) -> dict[str, Any]:
@@ -254,6 +275,13 @@ class Builder:
         pin = _pin(schema)
         name = pin or hint
         self._refs.setdefault(key, ir.Ref(key))
+        self._stack.append("")
+        try:
+            return self._model_fields(schema, where, hint, key, pin, name)
+        finally:
+            self._stack.pop()
+
+    def _model_fields(self, schema: dict[str, Any], where: str, hint: str, key: str, pin: str, name: str) -> ir.Type:
         required = schema.get("required") or []
         props = schema.get("properties") or {}
         if not isinstance(props, dict):
@@ -331,14 +359,18 @@ class Builder:
         if "$ref" in body:
             body = self.doc.resolve(body["$ref"], where + "/requestBody")
         content = body.get("content") or {}
-        media = next((m for m in content if m == "application/json" or m.endswith("+json")), None)
+        json_media = next((m for m in content if m == "application/json" or m.endswith("+json")), None)
+        form_media = next((m for m in content if m in ("multipart/form-data", "application/x-www-form-urlencoded")), None)
+        media = json_media or form_media or next(iter(content), None)
         if media is None:
-            raise self.fail(where + "/requestBody/content", "only JSON request bodies are supported")
+            raise self.fail(where + "/requestBody/content", "request body has no media type")
         schema_where = where + pointer("requestBody", "content", media, "schema")
-        schema = content[media].get("schema") or {}
-        resolved = schema
-        while isinstance(resolved, dict) and "$ref" in resolved:
-            resolved = self.doc.resolve(resolved["$ref"], schema_where)
+        schema = (content[media] or {}).get("schema") or {}
+        if media not in (json_media, form_media):
+            # Any other media type is sent as raw bytes (a file, an image, audio...).
+            return [ir.Param("body", "", "content", ir.Primitive("file", "binary"), bool(body.get("required")))]
+        location = "body" if media == json_media else "form"
+        resolved = self._deref(schema, schema_where)
         if isinstance(resolved, dict) and resolved.get("properties") and not resolved.get("allOf"):
             # Flatten the body's top-level properties into keyword arguments, as SDK users expect.
             required = resolved.get("required") or []
@@ -346,13 +378,15 @@ class Builder:
                 ir.Param(
                     wire,
                     "",
-                    "body",
+                    location,
                     self.schema_type(prop, schema_where + pointer("properties", wire), pascal(op_id) + pascal(wire)),
                     wire in required,
                     self.describe(prop, schema_where),
                 )
                 for wire, prop in resolved["properties"].items()
             ]
+        if location == "form":
+            raise self.fail(schema_where, "a form body needs an object schema with properties")
         return [ir.Param("body", "", "body", self.schema_type(schema, schema_where, pascal(op_id) + "Body"), bool(body.get("required")))]
 
     def describe(self, schema: Any, where: str) -> str:
@@ -382,10 +416,31 @@ class Builder:
             if not code.startswith("2"):
                 continue
             response = self._deref(responses[code] if code in responses else responses[int(code)], where)
-            for media, body in (response.get("content") or {}).items():
+            content = response.get("content") or {}
+            for media, body in content.items():
                 if media == "application/json" or media.endswith("+json"):
                     return self.schema_type(body.get("schema") or {}, where + pointer("responses", code, "content", media, "schema"), pascal(op_id) + "Response")
+            if content:
+                return ir.Primitive("bytes")  # audio, files, text: the body as it came
         return None
+
+
+def _variant_kind(schema: Any) -> str:
+    """How an inline union member is named after its union: `ModelEnum`, `ToolObject`..."""
+    if not isinstance(schema, dict):
+        return "Variant"
+    if "enum" in schema:
+        return "Enum"
+    if "properties" in schema or schema.get("type") == "object":
+        # Prefer what tells this member apart: its tag value, else its title.
+        for prop in (schema.get("properties") or {}).values():
+            if isinstance(prop, dict):
+                tag = prop.get("const", (prop.get("enum") or [None, None])[0] if len(prop.get("enum") or []) == 1 else None)
+                if isinstance(tag, str) and pascal(tag):
+                    return pascal(tag)
+        title = schema.get("title")
+        return pascal(title) if isinstance(title, str) and pascal(title) else "Object"
+    return "Variant"
 
 
 def _item_hint(hint: str) -> str:
@@ -436,9 +491,15 @@ def _method_name(op: dict[str, Any], op_id: str) -> str:
     return op_id
 
 
-def build(doc: Document, config: Config, operation_ids: list[str] | None = None) -> ir.Api:
+def build(doc: Document, config: Config, operation_ids: list[str] | None = None) -> tuple[ir.Api, list[Diagnostic]]:
+    """The IR, and the operations skipped because something in them cannot be generated.
+
+    Operations the config names must build; with no list, one that cannot is skipped with
+    a diagnostic (never silently) and the rest of the API is still generated.
+    """
     builder = Builder(doc)
     operations = []
+    skipped: list[Diagnostic] = []
     found: set[str] = set()
     for path, item in (doc.data.get("paths") or {}).items():
         if not isinstance(item, dict):
@@ -449,11 +510,18 @@ def build(doc: Document, config: Config, operation_ids: list[str] | None = None)
                 continue
             if operation_ids is not None and op.get("operationId") not in operation_ids:
                 continue
+            saved = dict(builder.decls), dict(builder._refs)
             try:
-                operations.append(builder.operation(path, method, op, item.get("parameters") or []))
-            except (AttributeError, TypeError, KeyError, IndexError, ValueError) as e:
-                # A shape the validator let through (lenient mode): still a clear error, never a traceback.
-                raise builder.fail(pointer("paths", path, method), f"cannot generate this operation: {type(e).__name__}: {e}") from None
+                try:
+                    operations.append(builder.operation(path, method, op, item.get("parameters") or []))
+                except (AttributeError, TypeError, KeyError, IndexError, ValueError) as e:
+                    # A shape the validator let through (lenient mode): still a clear error, never a traceback.
+                    raise builder.fail(pointer("paths", path, method), f"cannot generate this operation: {type(e).__name__}: {e}") from None
+            except SpecError as e:
+                if operation_ids is not None:
+                    raise
+                builder.decls, builder._refs = saved
+                skipped.extend(Diagnostic(d.file, d.pointer, f"operation skipped: {d.message}") for d in e.diagnostics)
             found.add(op.get("operationId", ""))
     for missing in sorted(set(operation_ids or []) - found):
         raise SpecError.at(doc.path, "/paths", f"no operation with operationId {missing!r}")
@@ -462,7 +530,7 @@ def build(doc: Document, config: Config, operation_ids: list[str] | None = None)
     base_url = server.get("url", "") if isinstance(server, dict) else ""
     info = doc.data.get("info")
     info = info if isinstance(info, dict) else {}
-    return ir.Api(
+    api = ir.Api(
         package=config.package,
         client_class=config.client_class,
         async_client_class=config.async_client_class,
@@ -473,3 +541,4 @@ def build(doc: Document, config: Config, operation_ids: list[str] | None = None)
         decls=tuple(builder.decls[k] for k in sorted(builder.decls)),
         operations=tuple(operations),
     )
+    return api, skipped

@@ -18,8 +18,13 @@ from .errors import SpecError
 # Names the generated modules use themselves; a declaration may not take them.
 RESERVED_TYPES = frozenset(
     {"Any", "Literal", "Union", "Optional", "BaseModel", "OpenEnum", "OpenIntEnum", "NotGiven", "NOT_GIVEN",
-     "dataclass", "field", "annotations", "reader", "Mapping", "TypeAlias", "ClassVar", "SyncAPIClient",
-     "APIConnectionError", "APIError", "APIResponseValidationError", "APIStatusError", "ValidationError"}
+     "dataclass", "field", "annotations", "reader", "Mapping", "TypeAlias", "ClassVar",
+     # Names the client module imports from the runtime.
+     "APIResponse", "AsyncAPIClient", "SyncAPIClient", "Options", "Headers", "Query", "Body", "Timeout",
+     # Errors the package exports.
+     "APIError", "APIConnectionError", "APITimeoutError", "APIResponseValidationError", "APIStatusError",
+     "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
+     "UnprocessableEntityError", "RateLimitError", "InternalServerError", "RequestValidationError", "ValidationError"}
 ) | frozenset(keyword.kwlist)
 # Builtins that annotations name: a field, parameter or method called `str` would shadow them.
 TYPE_NAMES = frozenset({"str", "int", "float", "bool", "list", "dict"})
@@ -31,8 +36,11 @@ RESERVED_PARAMS = frozenset(
 ) | TYPE_NAMES | {f"read_{k}" for k in ("str", "int", "float", "bool", "any", "list", "map", "nullable", "enum", "tagged", "union", "none")}
 # Attributes of the client (runtime `SyncAPIClient`): a top-level resource may not shadow them.
 RESERVED_CLIENT = frozenset(
-    {"request", "close", "base_url", "timeout", "with_options", "with_raw_response", "copy", "api_key", "max_retries"}
+    {"request", "request_raw", "close", "base_url", "timeout", "with_options", "with_raw_response", "copy", "api_key",
+     "max_retries"}
 ) | TYPE_NAMES
+# Attributes every resource has besides its sub-resources and methods.
+RESERVED_RESOURCE = TYPE_NAMES | {"with_raw_response"}
 
 
 def check_class_name(name: str) -> str:
@@ -130,18 +138,20 @@ def _name_decl(d: ir.Decl, py_name: str) -> ir.Decl:
 
 def _name_operation(op: ir.Operation) -> ir.Operation:
     names = _unique([identifier(p.wire_name, RESERVED_PARAMS, prefix="param") for p in op.params])
-    resource = tuple(identifier(r, RESERVED_CLIENT if i == 0 else TYPE_NAMES, prefix="api") for i, r in enumerate(op.resource))
+    resource = tuple(identifier(r, RESERVED_CLIENT if i == 0 else RESERVED_RESOURCE, prefix="api") for i, r in enumerate(op.resource))
     return replace(
         op,
         resource=resource,
-        method_name=identifier(op.method_name, TYPE_NAMES, prefix="call"),
+        method_name=identifier(op.method_name, RESERVED_RESOURCE, prefix="call"),
         params=tuple(replace(p, py_name=n) for p, n in zip(op.params, names)),
     )
 
 
 def _unique_methods(operations: list[ir.Operation]) -> tuple[ir.Operation, ...]:
-    """A method may not share its name with a sub-resource or another method of its resource."""
+    """A method may not share its name with a sub-resource or another method of its resource,
+    nor its module-level function (`_chat_completions_update`) with another operation's."""
     taken: dict[tuple[str, ...], set[str]] = {}
+    functions: set[str] = set()
     for op in operations:
         for i in range(len(op.resource)):
             taken.setdefault(op.resource[:i], set()).add(op.resource[i])
@@ -149,9 +159,10 @@ def _unique_methods(operations: list[ir.Operation]) -> tuple[ir.Operation, ...]:
     for op in operations:
         names = taken.setdefault(op.resource, set())
         final, n = op.method_name, 2
-        while final in names:
+        while final in names or "_".join((*op.resource, final)) in functions:
             final, n = f"{op.method_name}_{n}", n + 1
         names.add(final)
+        functions.add("_".join((*op.resource, final)))
         out.append(replace(op, method_name=final))
     return tuple(out)
 
@@ -161,10 +172,10 @@ def resource_class(path: tuple[str, ...]) -> str:
 
 
 def resource_classes(operations: tuple[ir.Operation, ...]) -> set[str]:
-    """Class names of the resource tree (`chat.completions` → `ChatCompletionsResource`), sync and async."""
+    """Class names of the resource tree (`chat.completions` → `ChatCompletionsResource`), sync and async, plain and raw."""
     out: set[str] = set()
     for op in operations:
         for i in range(1, len(op.resource) + 1):
             base = resource_class(op.resource[:i])
-            out |= {base, "Async" + base}
+            out |= {base, "Async" + base, base + "WithRawResponse", "Async" + base + "WithRawResponse"}
     return out

@@ -29,5 +29,10 @@ def generate(config: Config, strict: bool = False) -> dict[str, str]:
         raise SpecError(*fatal)
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
-    api = name(build(doc, config.build, config.operations), doc.path)
+    api, skipped = build(doc, config.build, config.operations)
+    if not api.operations:
+        raise SpecError(*skipped) if skipped else SpecError.at(doc.path, "/paths", "no operations to generate")
+    for problem in skipped:
+        print(f"warning: {problem}", file=sys.stderr)
+    api = name(api, doc.path)
     return format_files(render(api, Path(config.spec).name))

@@ -20,7 +20,8 @@ from .names import resource_class
 
 # Everything a docstring must not contain raw: controls, line separators, lone surrogates.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_READERS = {"str": "read_str", "int": "read_int", "float": "read_float", "bool": "read_bool"}
+_READERS = {"str": "read_str", "int": "read_int", "float": "read_float", "bool": "read_bool", "file": "read_str", "bytes": "read_bytes"}
+_ANNOTATIONS = {"file": "FileInput"}
 
 
 def literal(value: Any) -> str:
@@ -58,7 +59,7 @@ class Context:
 
     def annotation(self, t: ir.Type) -> str:
         if isinstance(t, ir.Primitive):
-            return t.kind
+            return _ANNOTATIONS.get(t.kind, t.kind)
         if isinstance(t, ir.AnyType):
             return "Any"
         if isinstance(t, ir.Const):
@@ -106,8 +107,8 @@ class Context:
         others = [self.reader(v) for v in t.variants if not self._is_model(v)]
         return f"read_union({_tuple(models)}, {_tuple(others)})"
 
-    def client_imports(self) -> tuple[list[str], list[str]]:
-        """(model names, runtime readers) that the client module uses."""
+    def client_imports(self) -> tuple[list[str], list[str], list[str]]:
+        """(model names, model runtime names, typing names) that the client module uses."""
         names: set[str] = set()
         code = []
         for op in self.api.operations:
@@ -116,10 +117,84 @@ class Context:
                 code.append(self.annotation(t))
             if op.response:
                 code.append(self.reader(op.response))
+                code.append(self.response_reader(op)[1] or "")
         text = " ".join(code)
         names = {d.py_name for d in self.api.decls if re.search(rf"\b{d.py_name}\b", text)}
-        readers = set(re.findall(r"\bread_\w+", text))
-        return sorted(names), sorted(readers)
+        typing = sorted(set(re.findall(r"\b(?:Any|Callable|Literal)\b", text)))
+        return sorted(names), runtime_names(text), typing
+
+    def model_imports(self) -> list[str]:
+        """The runtime names the models module uses."""
+        code = ["BaseModel bind"]
+        for d in self.api.decls:
+            if isinstance(d, ir.Model):
+                code += [self.field_annotation(f) + " " + self.reader(f.type) for f in d.fields]
+            elif isinstance(d, ir.Alias):
+                code.append(self.annotation(d.type))
+            else:
+                code.append("OpenEnum" if d.base == "str" else "OpenIntEnum")
+        return runtime_names(" ".join(code))
+
+    def checker(self, t: ir.Type, seen: frozenset[str] = frozenset()) -> str | None:
+        """A runtime expression building the check of a request value's spec limits, or None if it has none."""
+        if isinstance(t, ir.Primitive):
+            c = t.constraints
+            if t.kind == "str":
+                return _call("check_str", [], min_length=c.min_length, max_length=c.max_length)
+            if t.kind in ("int", "float"):
+                return _call("check_number", [], minimum=c.minimum, maximum=c.maximum)
+            return None
+        if isinstance(t, ir.Nullable):
+            return self.checker(t.inner, seen)
+        if isinstance(t, ir.Ref):
+            decl = self.decls[t.key]
+            if isinstance(decl, ir.Alias) and t.key not in seen:
+                return self.checker(decl.type, seen | {t.key})
+            return None
+        if isinstance(t, ir.ListOf):
+            c = t.constraints
+            item = self.checker(t.item, seen)
+            return _call("check_list", [item], min_items=c.min_items, max_items=c.max_items, force=item is not None)
+        if isinstance(t, ir.MapOf):
+            c = t.constraints
+            value = self.checker(t.value, seen)
+            return _call(
+                "check_map",
+                [value],
+                min_properties=c.min_properties,
+                max_properties=c.max_properties,
+                key_max_length=c.key_max_length,
+                force=value is not None,
+            )
+        return None
+
+    def operation_checks(self, op: ir.Operation) -> list[dict[str, str]]:
+        """One module-level check per limited parameter: its name, the expression that builds it, the argument."""
+        out = []
+        for p in op.params:
+            expr = self.checker(p.type)
+            if expr is not None:
+                out.append({"name": f"_check{_operation_function(op)}_{p.py_name}", "expr": expr, "arg": p.py_name})
+        return out
+
+    def check_imports(self) -> list[str]:
+        text = " ".join(c["expr"] for op in self.api.operations for c in self.operation_checks(op))
+        return sorted(set(re.findall(r"\bcheck_\w+", text)))
+
+    def response_reader(self, op: ir.Operation) -> tuple[str, str | None]:
+        """(what the method passes to read the response, a typed module-level reader if one is needed).
+
+        Readers of unions and containers are typed `Any -> Any`; a typed variable lets
+        mypy see what the method returns.
+        """
+        if op.response is None:
+            return "read_none", None
+        expr = self.reader(op.response)
+        decl = self.decls.get(op.response.key) if isinstance(op.response, ir.Ref) else None
+        if isinstance(op.response, ir.Primitive) or isinstance(decl, ir.Model):
+            return expr, None
+        name = "_read" + _operation_function(op)
+        return name, f"{name}: Callable[[Any], {self.annotation(op.response)}] = {expr}"
 
     def _is_model(self, t: ir.Type) -> bool:
         return isinstance(t, ir.Ref) and isinstance(self.decls[t.key], ir.Model)
@@ -127,11 +202,13 @@ class Context:
     def alias_order(self) -> list[ir.Alias]:
         """Aliases after the ones they use, since they are evaluated at import."""
         done: dict[str, ir.Alias] = {}
+        seen: set[str] = set()
 
         def visit(t: ir.Type) -> None:
             if isinstance(t, ir.Ref):
                 d = self.decls[t.key]
-                if isinstance(d, ir.Alias) and d.key not in done:
+                if isinstance(d, ir.Alias) and d.key not in seen:
+                    seen.add(d.key)
                     visit(d.type)
                     done[d.key] = d
             for child in _children(t):
@@ -143,8 +220,32 @@ class Context:
         return list(done.values())
 
 
+def runtime_names(code: str) -> list[str]:
+    """Names from the model runtime (`_models.py`) that a piece of generated code mentions."""
+    return sorted(set(re.findall(r"\b(?:read_\w+|FileInput|BaseModel|bind|OpenEnum|OpenIntEnum)\b", code)))
+
+
 def _tuple(items: list[str]) -> str:
     return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def _call(function: str, args: list[str | None], force: bool = False, **limits: float | None) -> str | None:
+    """`function(args..., limit=value...)` with only the limits that are set; None when there are none (unless forced)."""
+    given = {k: v for k, v in limits.items() if v is not None}
+    if not given and not force:
+        return None
+    parts = ["None" if a is None else a for a in args] + [f"{k}={literal(v)}" for k, v in given.items()]
+    return f"{function}({', '.join(parts)})"
+
+
+def _operation_function(op: ir.Operation) -> str:
+    """The module-level function that turns one operation's arguments into request options."""
+    return "_" + "_".join((*op.resource, op.method_name))
+
+
+def _call_args(op: ir.Operation) -> str:
+    names = [p.py_name for p in _path_params(op)] + [p.py_name for p in _keyword_params(op)]
+    return ", ".join(names + ["extra_headers", "extra_query", "extra_body", "timeout"])
 
 
 def _children(t: ir.Type) -> tuple[ir.Type, ...]:
@@ -193,7 +294,8 @@ def _params_expr(op: ir.Operation, location: str) -> str:
     params = [p for p in op.params if p.location == location]
     if not params:
         return "None"
-    builder = "json_body" if location == "body" else "query_params"
+    # Form values go through json_body too: it drops omitted arguments and turns models into dicts.
+    builder = "query_params" if location == "query" else "json_body"
     return f"{builder}({{{', '.join(f'{literal(p.wire_name)}: {p.py_name}' for p in params)}}})"
 
 
@@ -201,9 +303,13 @@ def _operation_doc(op: ir.Operation) -> str:
     text = "\n\n".join(t for t in (op.summary, op.description) if t) or op.operation_id
     if op.deprecated:
         text = "Deprecated. " + text
-    args = [f"{p.py_name}: {' '.join(p.description.split())}" for p in op.params if p.description]
+    args = [
+        textwrap.fill(f"{p.py_name}: {' '.join(p.description.split())}", 80, initial_indent="    ", subsequent_indent="        ", break_long_words=False, break_on_hyphens=False)
+        for p in op.params
+        if p.description
+    ]
     if args:
-        text += "\n\nArgs:\n" + "\n".join("    " + a for a in args)
+        text += "\n\nArgs:\n" + "\n".join(args)
     return text
 
 
@@ -260,8 +366,13 @@ class Renderer:
             keyword_params=_keyword_params,
             path_expr=_path_expr,
             body_expr=lambda op: _params_expr(op, "body"),
+            content_param=lambda op: next((p.py_name for p in op.params if p.location == "content"), None),
             params_expr=_params_expr,
             operation_doc=_operation_doc,
+            operation_function=_operation_function,
+            operation_checks=self.ctx.operation_checks,
+            response_reader=self.ctx.response_reader,
+            call_args=_call_args,
             api=api,
             header=self.header,
         )
@@ -278,9 +389,11 @@ class Renderer:
             "__init__.py": self.env.get_template("__init__.py.jinja").render(
                 exports=sorted(d.py_name for d in decls)
             ),
-            "models.py": self.env.get_template("models.py.jinja").render(**model_view),
+            "models.py": self.env.get_template("models.py.jinja").render(**model_view, imports=self.ctx.model_imports()),
             "_client.py": self.env.get_template("_client.py.jinja").render(
-                resources=_resource_tree(self.api), imports=self.ctx.client_imports()
+                resources=_resource_tree(self.api),
+                imports=self.ctx.client_imports(),
+                check_imports=self.ctx.check_imports(),
             ),
             "py.typed": "",
         }

@@ -204,7 +204,8 @@ def test_the_reserved_client_attributes_cover_the_runtime_client():
     from generator.render import templates_dir
 
     tree = ast.parse((templates_dir() / "runtime" / "_base_client.py").read_text())
-    (client,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "SyncAPIClient"]
-    attrs = {n.name for n in client.body if isinstance(n, ast.FunctionDef)}
-    attrs |= {t.attr for n in ast.walk(client) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Attribute)}
+    clients = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name.endswith("Client")]
+    assert clients
+    attrs = {n.name for c in clients for n in c.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    attrs |= {t.attr for c in clients for n in ast.walk(c) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Attribute)}
     assert {a for a in attrs if not a.startswith("_")} <= RESERVED_CLIENT

@@ -2,13 +2,8 @@
 
 """Python client for OpenAI API."""
 
-from ._client import OpenAI
-from ._exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-)
+from typing import TYPE_CHECKING, Any
+
 from .models import (
     Annotation,
     AnnotationURLCitation,
@@ -38,12 +33,53 @@ from .models import (
     TopLogprob,
 )
 
+if TYPE_CHECKING:
+    from ._base_client import NOT_GIVEN, APIResponse, NotGiven
+    from ._client import OpenAI, AsyncOpenAI
+    from ._exceptions import *  # noqa: F403
+
+# The clients and their errors pull in httpx: import them on first use, so that
+# `import openai_chat` (and the models alone) stay fast.
+_LAZY = {
+    "OpenAI": "._client",
+    "AsyncOpenAI": "._client",
+    "APIResponse": "._base_client",
+    "NOT_GIVEN": "._base_client",
+    "NotGiven": "._base_client",
+}
+
+
+def __getattr__(name: str) -> Any:
+    from importlib import import_module
+
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    exceptions = import_module("._exceptions", __name__)
+    if name in exceptions.__all__:
+        return getattr(exceptions, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "OpenAI",
+    "AsyncOpenAI",
+    "APIResponse",
+    "NOT_GIVEN",
+    "NotGiven",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "UnprocessableEntityError",
     "Annotation",
     "AnnotationURLCitation",
     "ChatCompletion",

@@ -2,13 +2,8 @@
 
 """Python client for Shapes."""
 
-from ._client import DocsClient
-from ._exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-)
+from typing import TYPE_CHECKING, Any
+
 from .models import (
     Document,
     DocumentSection,
@@ -18,12 +13,53 @@ from .models import (
     Position,
 )
 
+if TYPE_CHECKING:
+    from ._base_client import NOT_GIVEN, APIResponse, NotGiven
+    from ._client import DocsClient, AsyncDocsClient
+    from ._exceptions import *  # noqa: F403
+
+# The clients and their errors pull in httpx: import them on first use, so that
+# `import docs` (and the models alone) stay fast.
+_LAZY = {
+    "DocsClient": "._client",
+    "AsyncDocsClient": "._client",
+    "APIResponse": "._base_client",
+    "NOT_GIVEN": "._base_client",
+    "NotGiven": "._base_client",
+}
+
+
+def __getattr__(name: str) -> Any:
+    from importlib import import_module
+
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    exceptions = import_module("._exceptions", __name__)
+    if name in exceptions.__all__:
+        return getattr(exceptions, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "DocsClient",
+    "AsyncDocsClient",
+    "APIResponse",
+    "NOT_GIVEN",
+    "NotGiven",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "UnprocessableEntityError",
     "Document",
     "DocumentSection",
     "DocumentSectionLevel",

@@ -2,36 +2,80 @@
 
 """Python client for Unions."""
 
-from ._client import PetsClient
-from ._exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-)
+from typing import TYPE_CHECKING, Any
+
 from .models import (
     Animal,
     Cat,
+    Combine,
+    CombineOp,
     DetailText,
     Dog,
     Event,
     EventRecord,
+    Expr,
     Feeding,
+    Number,
     Walk,
 )
 
+if TYPE_CHECKING:
+    from ._base_client import NOT_GIVEN, APIResponse, NotGiven
+    from ._client import PetsClient, AsyncPetsClient
+    from ._exceptions import *  # noqa: F403
+
+# The clients and their errors pull in httpx: import them on first use, so that
+# `import pets` (and the models alone) stay fast.
+_LAZY = {
+    "PetsClient": "._client",
+    "AsyncPetsClient": "._client",
+    "APIResponse": "._base_client",
+    "NOT_GIVEN": "._base_client",
+    "NotGiven": "._base_client",
+}
+
+
+def __getattr__(name: str) -> Any:
+    from importlib import import_module
+
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    exceptions = import_module("._exceptions", __name__)
+    if name in exceptions.__all__:
+        return getattr(exceptions, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "PetsClient",
+    "AsyncPetsClient",
+    "APIResponse",
+    "NOT_GIVEN",
+    "NotGiven",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "UnprocessableEntityError",
     "Animal",
     "Cat",
+    "Combine",
+    "CombineOp",
     "DetailText",
     "Dog",
     "Event",
     "EventRecord",
+    "Expr",
     "Feeding",
+    "Number",
     "Walk",
 ]
