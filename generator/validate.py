@@ -100,15 +100,37 @@ def inside(ptr: str, parts: list[str]) -> bool:
     return any(ptr == p or ptr.startswith(p + "/") for p in parts)
 
 
+def _located(cls: Any) -> Any:
+    """A keyword validator whose errors remember where in the document they arose.
+
+    openapi-spec-validator checks each schema, parameter, etc. on its own, so an error's path is
+    relative to that node; the node's own path (`parts`) is only known while it is being checked.
+    """
+
+    class Located(cls):  # type: ignore[misc]
+        def __call__(self, node: Any, *args: Any, **kwargs: Any) -> Any:
+            for error in super().__call__(node, *args, **kwargs):
+                if not hasattr(error, "pointer") and isinstance(getattr(node, "parts", None), tuple):
+                    error.pointer = pointer(*node.parts, *error.path)
+                yield error
+
+    return Located
+
+
+def _validator(version: str) -> Any:
+    base: Any = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    keywords = {name: _located(cls) for name, cls in base.keyword_validators.items()}
+    return type(base.__name__, (base,), {"keyword_validators": keywords})
+
+
 def validate(doc: Document) -> list[Diagnostic]:
     """Structural problems, as diagnostics. Broken references are fatal: raised, not returned."""
     broken = broken_refs(doc)
     if broken:
         raise SpecError(*broken)
-    cls: Any = OpenAPIV31SpecValidator if doc.data["openapi"].startswith("3.1") else OpenAPIV30SpecValidator
     out = []
-    for error in cls(doc.data).iter_errors():
-        where = pointer(*getattr(error, "absolute_path", ()) or ())
+    for error in _validator(doc.data["openapi"])(doc.data).iter_errors():
+        where = getattr(error, "pointer", None) or pointer(*getattr(error, "absolute_path", ()) or ())
         message = getattr(error, "message", str(error)).splitlines()[0]
         out.append(Diagnostic(doc.path, where, message[:300]))
         if len(out) >= MAX_REPORTED:
