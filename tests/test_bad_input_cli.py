@@ -88,3 +88,10 @@ def test_an_unknown_operation_exits_2_and_changes_nothing(tmp_path):
     assert result.returncode == 2
     assert result.stderr == f"error: openapi.json#/paths: no operation with operationId 'nope'\n"
     assert {k: v for k, v in tree(tmp_path).items() if k != "config.yaml"} == {k: v for k, v in before.items() if k != "config.yaml"}
+
+
+def test_spec_text_in_a_message_cannot_drive_the_terminal():
+    from generator.errors import Diagnostic
+
+    line = str(Diagnostic("spec.yaml", "/paths/\x1b[2J", "bad \u2028 value\r\n"))
+    assert line == "spec.yaml#/paths/\\x1b[2J: bad \\u2028 value\\r\\n"

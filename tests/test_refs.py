@@ -134,3 +134,16 @@ def test_reference_cycles_are_clear_errors(tmp_path, schemas, pointer, message):
     assert result.returncode == 2, result.stderr
     assert f"error: {path}#{pointer}: {message}" in result.stderr.splitlines()
     assert not (tmp_path / "out").exists()
+
+
+def test_a_remote_reference_added_by_an_overlay_is_refused_before_validation(tmp_path):
+    write_spec(tmp_path, spec({"Thing": {"type": "object", "properties": {"a": {"type": "string"}}}}))
+    (tmp_path / "overlay.yaml").write_text(
+        "overlay: 1.0.0\nactions:\n  - target: $.components.schemas.Thing.properties.a\n"
+        "    update: {$ref: 'https://evil.example/a.json'}\n"
+    )
+    (tmp_path / "config.yaml").write_text("package: pkg\nspec: openapi.json\noverlay: overlay.yaml\noutput: out\n")
+    result = cli("generate", "--config", "config.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "#/components/schemas/Thing/properties/a: only local references are supported, got 'https://evil.example/a.json'" in result.stderr
+    assert not (tmp_path / "out").exists()
