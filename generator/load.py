@@ -160,63 +160,61 @@ def _bundle(root_file: Path, data: dict[str, Any], limits: Limits) -> None:
     Remote references are refused (the generator never fetches), and so is any file outside
     the spec's directory (`../`, absolute paths, symlinks leading out).
     """
-    root_dir = root_file.resolve().parent
-    files: dict[str, Any] = {}
-    todo: list[tuple[Any, str, Path, str]] = [(data, "", root_file.resolve(), "")]  # node, pointer, file, bundle prefix
+    bundler = _Bundler(root_file, limits)
+    bundler.todo.append((data, "", bundler.root, ""))
     seen: set[int] = set()
-    while todo:
-        node, where, file, prefix = todo.pop()
+    while bundler.todo:
+        node, where, file, prefix = bundler.todo.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
         if isinstance(node, dict):
             for key, value in node.items():
                 if key == "$ref" and isinstance(value, str):
-                    node[key] = _local_ref(value, where, file, prefix, root_dir, root_file, files, limits, todo)
+                    node[key] = bundler.local_ref(value, where, file, prefix)
                 elif key == "mapping" and isinstance(value, dict) and "propertyName" in node:
                     for tag, target in value.items():
                         if isinstance(target, str) and "#" in target:
-                            here = where + pointer("mapping", tag)
-                            value[tag] = _local_ref(target, here, file, prefix, root_dir, root_file, files, limits, todo)
+                            value[tag] = bundler.local_ref(target, where + pointer("mapping", tag), file, prefix)
                 else:
-                    todo.append((value, where + pointer(key), file, prefix))
+                    bundler.todo.append((value, where + pointer(key), file, prefix))
         elif isinstance(node, list):
-            todo.extend((v, f"{where}/{i}", file, prefix) for i, v in enumerate(node))
-    if files:
-        data[BUNDLE] = files
+            bundler.todo.extend((v, f"{where}/{i}", file, prefix) for i, v in enumerate(node))
+    if bundler.files:
+        data[BUNDLE] = bundler.files
 
 
-def _local_ref(
-    ref: str,
-    where: str,
-    file: Path,
-    prefix: str,
-    root_dir: Path,
-    root_file: Path,
-    files: dict[str, Any],
-    limits: Limits,
-    todo: list[tuple[Any, str, Path, str]],
-) -> str:
-    holder = str(root_file) if not prefix else str(file)
-    if ref.startswith("#"):
-        return "#" + prefix + ref[1:]
-    if _SCHEME.match(ref):
-        kind = "remote" if ref.lower().startswith(("http:", "https:")) else "non-file"
-        raise SpecError.at(holder, where, f"{kind} reference {ref!r} refused: only files below {root_dir} are read")
-    file_part, _, fragment = ref.partition("#")
-    target = (file.parent / file_part).resolve()
-    if target == root_file.resolve():
-        return "#" + fragment
-    if not target.is_relative_to(root_dir):
-        raise SpecError.at(holder, where, f"file reference {ref!r} refused: it leads outside {root_dir}")
-    rel = target.relative_to(root_dir).as_posix()
-    target_prefix = pointer(BUNDLE, rel)
-    if rel not in files:
-        try:
-            files[rel] = load_data(target, limits)
-        except SpecError as e:
-            raise SpecError.at(holder, where, f"$ref {ref!r}: {e.diagnostics[0].message}") from None
-        todo.append((files[rel], "", target, target_prefix))
-    if fragment and not fragment.startswith("/"):
-        raise SpecError.at(holder, where, f"$ref {ref!r}: the fragment must be a JSON pointer")
-    return "#" + target_prefix + fragment
+class _Bundler:
+    def __init__(self, root_file: Path, limits: Limits) -> None:
+        self.name = str(root_file)
+        self.root = root_file.resolve()
+        self.limits = limits
+        self.files: dict[str, Any] = {}  # path below the root's directory → its data
+        self.todo: list[tuple[Any, str, Path, str]] = []  # node, pointer in its file, the file, its prefix in the bundle
+
+    def local_ref(self, ref: str, where: str, file: Path, prefix: str) -> str:
+        """The local form of `ref`, found at `where` in `file`; loads the file it names if needed."""
+        holder = str(file) if prefix else self.name
+        root_dir = self.root.parent
+        if ref.startswith("#"):
+            return "#" + prefix + ref[1:]
+        if _SCHEME.match(ref):
+            kind = "remote" if ref.lower().startswith(("http:", "https:")) else "non-file"
+            raise SpecError.at(holder, where, f"{kind} reference {ref!r} refused: only files below {root_dir} are read")
+        file_part, _, fragment = ref.partition("#")
+        if fragment and not fragment.startswith("/"):
+            raise SpecError.at(holder, where, f"$ref {ref!r}: the fragment must be a JSON pointer")
+        target = (file.parent / file_part).resolve()  # symlinks resolved: one leading out is caught below
+        if target == self.root:
+            return "#" + fragment
+        if not target.is_relative_to(root_dir):
+            raise SpecError.at(holder, where, f"file reference {ref!r} refused: it leads outside {root_dir}")
+        rel = target.relative_to(root_dir).as_posix()
+        target_prefix = pointer(BUNDLE, rel)
+        if rel not in self.files:
+            try:
+                self.files[rel] = load_data(target, self.limits)
+            except SpecError as e:
+                raise SpecError.at(holder, where, f"$ref {ref!r}: {e.diagnostics[0].message}") from None
+            self.todo.append((self.files[rel], "", target, target_prefix))
+        return "#" + target_prefix + fragment
