@@ -1,0 +1,283 @@
+"""The four measured rows: generation, parsing, import and per-call overhead."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import measure
+import payload
+import tools
+
+GENERATED = tools.REPO / "generated"
+
+
+@dataclass
+class Entry:
+    """One line of the table."""
+
+    row: str
+    subject: str
+    seconds: float | None  # median; None when not measured
+    runs: int = 0
+    peak_mib: float | None = None
+    ratio: float | None = None
+    reference: str = ""
+    note: str = ""
+    exit_code: int | None = None
+    samples: list[float] = field(default_factory=list)
+
+
+def na(row: str, subject: str, reason: str) -> Entry:
+    return Entry(row, subject, None, note=f"n/a ({reason})")
+
+
+def set_ratios(entries: list[Entry], reference: str, ref_seconds: float | None) -> None:
+    for e in entries:
+        e.reference = reference
+        if e.seconds is not None and ref_seconds:
+            e.ratio = e.seconds / ref_seconds
+
+
+# --- 1. generation -------------------------------------------------------------------------
+
+
+def generation(case: str, spec: Path, runs: int, scratch: Path) -> list[Entry]:
+    row = f"generate {case}"
+    results: dict[str, list[measure.ProcRun]] = {g.name: [] for g in tools.GENERATORS}
+    failed: set[str] = set()
+
+    def subject(gen: tools.Generator) -> Callable[[], float]:
+        def run() -> float:
+            if gen.name in failed:  # a tool that failed once is not run again
+                return float("nan")
+            out = scratch / f"{gen.name}-{len(results[gen.name])}"
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir(parents=True)
+            res = measure.run_process(gen.command(spec, out), cwd=str(tools.REPO))
+            shutil.rmtree(out, ignore_errors=True)
+            results[gen.name].append(res)
+            if res.exit_code != 0:
+                failed.add(gen.name)
+            return res.seconds
+
+        return run
+
+    measure.interleave({g.name: subject(g) for g in tools.GENERATORS}, runs)
+    entries = []
+    for gen in tools.GENERATORS:
+        done = results[gen.name]
+        last = done[-1]
+        ok = last.exit_code == 0
+        summary = gen.summary(last.output)
+        note = summary if ok else f"FAILED: {tools.first_error_lines(last.output)}"
+        if ok and summary:
+            note = f"ok; {summary}"
+        elif ok:
+            note = "ok"
+        entries.append(
+            Entry(
+                row,
+                gen.name,
+                measure.median([r.seconds for r in done]) if ok else None,
+                runs=len(done),
+                peak_mib=measure.median([r.peak_kib for r in done]) / 1024 if ok else None,
+                note=note + (f" ({runs} runs)" if runs < 5 else ""),
+                exit_code=last.exit_code,
+                samples=[r.seconds for r in done],
+            )
+        )
+    peers = [e for e in entries if e.subject != "ours" and e.seconds is not None]
+    fastest = min(peers, key=lambda e: e.seconds or 0.0, default=None)
+    set_ratios(entries, f"faster peer ({fastest.subject})" if fastest else "faster peer", fastest and fastest.seconds)
+    return entries
+
+
+# --- 2. parsing ----------------------------------------------------------------------------
+
+
+def import_ours() -> ModuleType:
+    if not (GENERATED / tools.OURS_PACKAGE / "__init__.py").is_file():
+        raise ImportError(f"generated/{tools.OURS_PACKAGE} does not exist yet")
+    if str(GENERATED) not in sys.path:
+        sys.path.insert(0, str(GENERATED))
+    return importlib.import_module(tools.OURS_PACKAGE)
+
+
+def opc_client(scratch: Path) -> Path | None:
+    """Generate openapi-python-client's client for the fragment once; return its package dir."""
+    out = scratch / "opc-client"
+    res = measure.run_process(tools.opc_command(tools.REPO / "spec" / "openapi.yaml", out))
+    return tools.find_package(out) if res.exit_code == 0 else None
+
+
+def import_opc(package: Path | None) -> ModuleType:
+    if package is None:
+        raise ImportError("openapi-python-client did not generate a client")
+    if str(package.parent) not in sys.path:
+        sys.path.insert(0, str(package.parent))
+    return importlib.import_module(f"{package.name}.models")
+
+
+def parsing(runs: int, opc_package: Path | None) -> list[Entry]:
+    row = "parse 1.2 MB"
+    raw = payload.build_bytes()
+    decoded = json.loads(raw)
+    subjects: dict[str, Callable[[], Any]] = {"json.loads (bytes)": lambda: json.loads(raw)}
+    missing: list[Entry] = []
+
+    try:
+        ours = import_ours().ChatCompletion
+        subjects["ours from_dict (dict)"] = lambda: ours.from_dict(decoded)
+        subjects["ours from_json (bytes)"] = lambda: ours.from_json(raw)
+    except Exception as exc:  # noqa: BLE001 - any failure is reported, not raised
+        missing += [na(row, "ours from_dict (dict)", str(exc)), na(row, "ours from_json (bytes)", str(exc))]
+
+    from openai._models import construct_type
+    from openai.types.chat import ChatCompletion as OpenAIChatCompletion
+
+    # What the official client does with a 200 JSON answer (non-strict, the default):
+    # httpx2.Response.json() is json.loads(content), then _process_response_data -> construct_type.
+    subjects["openai client path (bytes)"] = lambda: construct_type(type_=OpenAIChatCompletion, value=json.loads(raw))
+    subjects["openai model_validate (dict)"] = lambda: OpenAIChatCompletion.model_validate(decoded)
+
+    try:
+        opc_model = import_opc(opc_package).CreateChatCompletionResponse
+        subjects["openapi-python-client from_dict (dict)"] = lambda: opc_model.from_dict(decoded)
+    except Exception as exc:  # noqa: BLE001
+        missing.append(na(row, "openapi-python-client from_dict (dict)", str(exc)))
+
+    subjects["msgspec typed decode (bytes)"] = lambda: payload.MSGSPEC_DECODER.decode(raw)
+
+    checked: dict[str, Callable[[], Any]] = {}
+    for name, fn in subjects.items():  # warm up, and check every parser read all tokens
+        try:
+            count = payload.token_count(fn())
+        except Exception as exc:  # noqa: BLE001
+            missing.append(na(row, name, f"failed: {type(exc).__name__}: {str(exc)[:120]}"))
+            continue
+        if count == payload.TOKENS:
+            checked[name] = fn
+        else:
+            missing.append(na(row, name, f"read {count} tokens, not {payload.TOKENS}"))
+
+    samples = measure.interleave({name: measure.timed(fn) for name, fn in checked.items()}, runs)
+    entries = [Entry(row, name, measure.median(s), runs=len(s), samples=s) for name, s in samples.items()]
+    entries += missing
+    ref = next((e.seconds for e in entries if e.subject.startswith("json.loads")), None)
+    set_ratios(entries, "json.loads", ref)
+    return entries
+
+
+# --- 3. import -----------------------------------------------------------------------------
+
+
+def importing(runs: int, opc_package: Path | None) -> list[Entry]:
+    row = "import"
+    paths = [str(GENERATED)] + ([str(opc_package.parent)] if opc_package else [])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    statements = {"bare interpreter": "pass", "import openai": "import openai"}
+    entries: list[Entry] = []
+    if (GENERATED / tools.OURS_PACKAGE / "__init__.py").is_file():
+        statements[f"import {tools.OURS_PACKAGE}"] = f"import {tools.OURS_PACKAGE}"
+    else:
+        entries.append(na(row, f"import {tools.OURS_PACKAGE}", f"generated/{tools.OURS_PACKAGE} does not exist yet"))
+    if opc_package:
+        statements[f"import {opc_package.name} (openapi-python-client)"] = f"import {opc_package.name}"
+    else:
+        entries.append(na(row, "openapi-python-client package", "not generated"))
+
+    def subject(code: str) -> Callable[[], float]:
+        return lambda: measure.run_process([sys.executable, "-c", code], env=env).seconds
+
+    for name, code in list(statements.items()):  # warm up: write .pyc files, check it imports
+        res = measure.run_process([sys.executable, "-c", code], env=env)
+        if res.exit_code != 0:
+            del statements[name]
+            entries.append(na(row, name, f"failed: {tools.first_error_lines(res.output, 1)}"))
+    samples = measure.interleave({name: subject(code) for name, code in statements.items()}, runs)
+    bare = measure.median(samples.pop("bare interpreter"))
+    for name, s in samples.items():
+        e = Entry(row, name, measure.median(s) - bare, runs=len(s), samples=s)
+        e.note = f"minus bare interpreter {bare * 1e3:.1f} ms"
+        entries.insert(0, e)
+    ref = next((e.seconds for e in entries if e.subject == "import openai"), None)
+    set_ratios(entries, "import openai", ref)
+    return sorted(entries, key=lambda e: (e.seconds is None, e.subject != f"import {tools.OURS_PACKAGE}"))
+
+
+# --- 4. per-call overhead ------------------------------------------------------------------
+
+
+class LocalServer:
+    """The fixed-answer server of server.py, as a child process on 127.0.0.1."""
+
+    def __init__(self) -> None:
+        script = Path(__file__).with_name("server.py")
+        self.proc = subprocess.Popen(
+            [sys.executable, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=script.parent
+        )
+        assert self.proc.stdout is not None
+        self.url = f"http://127.0.0.1:{int(self.proc.stdout.readline())}/v1"
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()  # the server exits when its stdin closes
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def calls(count: int) -> list[Entry]:
+    row = f"call x{count}"
+    server = LocalServer()
+    try:
+        import openai
+
+        subjects: dict[str, Callable[[], Any]] = {}
+        entries: list[Entry] = []
+        try:
+            ours_client = import_ours().OpenAI(api_key="k", base_url=server.url)
+            subjects["ours update()"] = lambda: ours_client.chat.completions.update(
+                "chatcmpl-123", metadata={"foo": "bar"}
+            )
+        except Exception as exc:  # noqa: BLE001
+            entries.append(na(row, "ours update()", str(exc)))
+        official = openai.OpenAI(api_key="k", base_url=server.url, max_retries=0)
+        subjects["openai update()"] = lambda: official.chat.completions.update("chatcmpl-123", metadata={"foo": "bar"})
+
+        for name, fn in list(subjects.items()):  # warm up the connections; check the answer
+            try:
+                for _ in range(20):
+                    result = fn()
+                assert getattr(result, "id", None) == "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG", repr(result)[:100]
+            except Exception as exc:  # noqa: BLE001
+                del subjects[name]
+                entries.append(na(row, name, f"failed: {type(exc).__name__}: {str(exc)[:120]}"))
+        start = time.perf_counter()
+        samples = measure.interleave(
+            {name: measure.timed(fn) for name, fn in subjects.items()}, count, collect=False
+        )
+        wall = time.perf_counter() - start
+        for name, s in samples.items():
+            p90 = sorted(s)[int(len(s) * 0.9)]
+            entries.insert(0, Entry(row, name, measure.median(s), runs=len(s), note=f"p90 {p90 * 1e6:.0f} us"))
+        if samples:
+            entries[0].note += f"; {wall:.1f} s for all"
+    finally:
+        server.close()
+    ref = next((e.seconds for e in entries if e.subject == "openai update()"), None)
+    set_ratios(entries, "openai SDK", ref)
+    return entries
