@@ -42,6 +42,18 @@ class Document:
 
 
 def load(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
+    """Load an OpenAPI 3.x document."""
+    name = str(path)
+    data = load_data(path, max_bytes)
+    if not isinstance(data, dict) or not isinstance(data.get("openapi"), str):
+        raise SpecError.at(name, "", "not an OpenAPI document (no 'openapi' version string at the top)")
+    if not data["openapi"].startswith("3."):
+        raise SpecError.at(name, "/openapi", f"unsupported OpenAPI version {data['openapi']!r} (3.0 and 3.1 are)")
+    return Document(name, data)
+
+
+def load_data(path: str | Path, max_bytes: int = MAX_BYTES) -> Any:
+    """Parse a YAML or JSON file with a safe loader; errors name the file and line."""
     p = Path(path)
     name = str(path)
     try:
@@ -61,8 +73,4 @@ def load(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise SpecError.at(name, "", f"not valid YAML/JSON{where}: {problem}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("openapi"), str):
-        raise SpecError.at(name, "", "not an OpenAPI document (no 'openapi' version string at the top)")
-    if not data["openapi"].startswith("3."):
-        raise SpecError.at(name, "/openapi", f"unsupported OpenAPI version {data['openapi']!r} (3.0 and 3.1 are)")
-    return Document(name, data)
+    return data

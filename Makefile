@@ -1,0 +1,28 @@
+# Every target installs what it needs: a virtualenv from pyproject.toml, npm packages from the lockfile.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: generate check test golden bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+generate: $(STAMP)  ## regenerate generated/ from spec/
+	$(BIN)/python -m generator generate
+
+check: $(STAMP)  ## exit 1 with a diff if generated/ is not what spec/ produces
+	$(BIN)/python -m generator check
+
+test: $(STAMP)  ## all tests, the drift check included
+	$(BIN)/python -m pytest
+
+golden: $(STAMP)  ## rewrite the golden trees under tests/golden/ after a deliberate change
+	$(BIN)/python -m tests.golden
+
+clean:
+	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache

@@ -1,0 +1,453 @@
+"""Stage: spec document → IR. Decides types; names are only hints here (see names.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from . import ir
+from .errors import SpecError, pointer
+from .load import Document
+from .slice import HTTP_METHODS
+
+_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+
+
+@dataclass(frozen=True)
+class Config:
+    package: str
+    client_class: str = "Client"
+    async_client_class: str = "AsyncClient"
+    api_key_env: str = "API_KEY"
+    base_url_env: str = "BASE_URL"
+
+
+def pascal(text: str) -> str:
+    """`chat.completion` → `ChatCompletion`; keeps existing inner capitals."""
+    return "".join(p[:1].upper() + p[1:] for p in re.split(r"[^0-9A-Za-z]+", text) if p)
+
+
+def singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _text(schema: dict[str, Any]) -> str:
+    value = schema.get("description") or schema.get("title") or ""
+    return value.strip() if isinstance(value, str) else ""
+
+
+class Builder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.decls: dict[str, ir.Decl] = {}
+        self._refs: dict[str, ir.Type] = {}  # component pointer → its type
+        self._building: set[str] = set()
+
+    def fail(self, where: str, message: str) -> SpecError:
+        return SpecError.at(self.doc.path, where, message)
+
+    # -- schemas -----------------------------------------------------------------
+
+    def schema_type(self, schema: Any, where: str, hint: str) -> ir.Type:
+        """The IR type of a schema; inline objects and enums become declarations named by `hint`."""
+        if not isinstance(schema, dict):
+            if schema is True or schema == {}:
+                return ir.AnyType()
+            raise self.fail(where, "schema must be an object")
+        if "$ref" in schema:
+            return self.ref_type(schema["$ref"], where)
+        nullable, core = self._split_null(schema, where)
+        inner = self._core_type(core, where, hint)
+        return ir.Nullable(inner) if nullable and not isinstance(inner, ir.Nullable) else inner
+
+    def ref_type(self, ref: Any, where: str) -> ir.Type:
+        if not isinstance(ref, str):
+            raise self.fail(where, "$ref must be a string")
+        if ref in self._refs:
+            return self._refs[ref]
+        target = self.doc.resolve(ref, where)
+        name = ref.rsplit("/", 1)[-1]
+        if ref in self._building:  # a cycle: only a model can break it
+            raise self.fail(ref[1:], "reference cycle through schemas that are not objects")
+        self._building.add(ref)
+        if self._is_model(target):
+            # Register before building fields so recursive references resolve to it.
+            self._refs[ref] = ir.Ref(ref)
+        result = self.schema_type(target, ref[1:], _pin(target) or name)
+        nullable = isinstance(result, ir.Nullable)
+        core = result.inner if isinstance(result, ir.Nullable) else result
+        if isinstance(core, (ir.OneOf, ir.MapOf, ir.ListOf)):
+            # Named unions, maps and lists stay named in signatures.
+            self.decls[ref] = ir.Alias(ref, name, _pin(target) or name, bool(_pin(target)), core, _text(target))
+            core = ir.Ref(ref)
+        self._refs[ref] = ir.Nullable(core) if nullable else core
+        self._building.discard(ref)
+        return self._refs[ref]
+
+    @staticmethod
+    def _is_model(schema: Any) -> bool:
+        return isinstance(schema, dict) and (
+            "properties" in schema or "allOf" in schema
+        ) and "anyOf" not in schema and "oneOf" not in schema
+
+    def _split_null(self, schema: dict[str, Any], where: str) -> tuple[bool, dict[str, Any]]:
+        """Recognise every nullability style; return (nullable, schema without it)."""
+        core = dict(schema)
+        nullable = bool(core.pop("nullable", False))
+        types = core.get("type")
+        if isinstance(types, list):
+            rest = [t for t in types if t != "null"]
+            nullable = nullable or len(rest) < len(types)
+            if len(rest) == 1:
+                core["type"] = rest[0]
+            elif not rest:
+                core.pop("type")
+                return True, {"__null__": True}
+            else:
+                core.pop("type")
+                core["anyOf"] = [{"type": t} for t in rest]
+        if isinstance(core.get("enum"), list) and None in core["enum"]:
+            nullable = True
+            core["enum"] = [v for v in core["enum"] if v is not None]
+        for key in ("anyOf", "oneOf"):
+            variants = core.get(key)
+            if not isinstance(variants, list):
+                continue
+            rest = [v for v in variants if not (isinstance(v, dict) and v.get("type") == "null" and len(v) <= 2)]
+            if len(rest) < len(variants):
+                nullable = True
+                if len(rest) == 1:
+                    core.pop(key)
+                    single = rest[0]
+                    # Keep the outer description when the variant has none.
+                    merged = {**{k: v for k, v in core.items() if k in ("description", "title", "deprecated", "default")}, **single}
+                    return nullable, merged
+                core[key] = rest
+        return nullable, core
+
+    def _core_type(self, schema: dict[str, Any], where: str, hint: str) -> ir.Type:
+        if schema.get("__null__"):
+            return ir.Nullable(ir.AnyType())
+        if "$ref" in schema:
+            return self.ref_type(schema["$ref"], where)
+        if "const" in schema:
+            return self._const(schema["const"], where)
+        enum = schema.get("enum")
+        if isinstance(enum, list):
+            if len(enum) == 1:
+                return self._const(enum[0], where + "/enum/0")
+            return self._enum(schema, where, hint)
+        for key in ("oneOf", "anyOf"):
+            if isinstance(schema.get(key), list):
+                return self._union(schema, key, where, hint)
+        if isinstance(schema.get("allOf"), list):
+            parts = schema["allOf"]
+            if len(parts) == 1 and not schema.get("properties"):
+                return self.schema_type(parts[0], where + "/allOf/0", hint)
+            return self._model(self._merge_all_of(schema, where), where, hint)
+        kind = schema.get("type")
+        if kind == "array" or "items" in schema:
+            item = self.schema_type(schema.get("items", {}), where + "/items", _item_hint(hint))
+            return ir.ListOf(item, _constraints(schema))
+        if kind == "object" or "properties" in schema or "additionalProperties" in schema:
+            extra = schema.get("additionalProperties")
+            if schema.get("properties"):
+                return self._model(schema, where, hint)
+            if isinstance(extra, dict) and extra:
+                value = self.schema_type(extra, where + "/additionalProperties", hint + "Value")
+                return ir.MapOf(value, _constraints(schema))
+            return ir.MapOf(ir.AnyType(), _constraints(schema))
+        if kind in _PRIMITIVES:
+            fmt = schema.get("format")
+            return ir.Primitive(_PRIMITIVES[kind], fmt if isinstance(fmt, str) else None, _constraints(schema))
+        if kind is None:
+            return ir.AnyType()
+        raise self.fail(where + "/type", f"unknown type {kind!r}")
+
+    def _const(self, value: Any, where: str) -> ir.Type:
+        if isinstance(value, (str, int, bool)) and not isinstance(value, float):
+            return ir.Const(value)
+        if value is None:
+            return ir.Nullable(ir.AnyType())
+        raise self.fail(where, f"unsupported constant {value!r}")
+
+    def _enum(self, schema: dict[str, Any], where: str, hint: str) -> ir.Type:
+        values = schema["enum"]
+        if all(isinstance(v, str) for v in values):
+            base = "str"
+        elif all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            base = "int"
+        else:
+            raise self.fail(where + "/enum", "enum values must be all strings or all integers")
+        key = "#" + where
+        members = tuple(ir.EnumMember(v, "") for v in dict.fromkeys(values))
+        pin = _pin(schema)
+        self.decls[key] = ir.Enum(key, hint, pin or hint, bool(pin), base, members, _text(schema))
+        return ir.Ref(key)
+
+    def _union(self, schema: dict[str, Any], key: str, where: str, hint: str) -> ir.Type:
+        variants = tuple(
+            self.schema_type(v, f"{where}/{key}/{i}", f"{hint}Variant{i + 1}")
+            for i, v in enumerate(schema[key])
+        )
+        disc = schema.get("discriminator")
+        if not isinstance(disc, dict):
+            return ir.OneOf(variants)
+        prop = disc.get("propertyName")
+        if not isinstance(prop, str):
+            raise self.fail(where + "/discriminator", "discriminator needs a propertyName")
+        mapping: dict[str, str] = {}
+        for tag, ref in (disc.get("mapping") or {}).items():
+            target = self.ref_type(ref, f"{where}/discriminator/mapping/{tag}")
+            if isinstance(target, ir.Ref):
+                mapping[str(tag)] = target.key
+        for i, variant in enumerate(variants):
+            model = self.decls.get(variant.key) if isinstance(variant, ir.Ref) else None
+            if not isinstance(model, ir.Model) or model.key in mapping.values():
+                continue
+            tag_field = next((f for f in model.fields if f.wire_name == prop), None)
+            if tag_field is None or not isinstance(tag_field.type, ir.Const):
+                raise self.fail(
+                    f"{where}/{key}/{i}",
+                    f"discriminator {prop!r} without mapping needs a single-value enum or const in each variant",
+                )
+            mapping[str(tag_field.type.value)] = model.key
+        return ir.OneOf(variants, ir.Discriminator(prop, tuple(mapping.items())))
+
+    def _merge_all_of(self, schema: dict[str, Any], where: str) -> dict[str, Any]:
+        merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+        for i, part in enumerate(schema["allOf"]):
+            seen: set[str] = set()
+            while isinstance(part, dict) and "$ref" in part:
+                if part["$ref"] in seen:
+                    raise self.fail(f"{where}/allOf/{i}", "reference cycle in allOf")
+                seen.add(part["$ref"])
+                part = self.doc.resolve(part["$ref"], f"{where}/allOf/{i}")
+            if isinstance(part, dict) and isinstance(part.get("allOf"), list):
+                part = self._merge_all_of(part, f"{where}/allOf/{i}")
+            if not isinstance(part, dict):
+                raise self.fail(f"{where}/allOf/{i}", "allOf part must be an object schema")
+            merged["properties"].update(part.get("properties") or {})
+            merged["required"] += [r for r in part.get("required") or [] if r not in merged["required"]]
+        merged["properties"].update(schema.get("properties") or {})
+        merged["required"] += [r for r in schema.get("required") or [] if r not in merged["required"]]
+        for k in ("description", "title", "deprecated", "x-py-name"):
+            if k in schema:
+                merged[k] = schema[k]
+        return merged
+
+    def _model(self, schema: dict[str, Any], where: str, hint: str) -> ir.Type:
+        key = "#" + where
+        pin = _pin(schema)
+        name = pin or hint
+        self._refs.setdefault(key, ir.Ref(key))
+        required = schema.get("required") or []
+        props = schema.get("properties") or {}
+        if not isinstance(props, dict):
+            raise self.fail(where + "/properties", "properties must be an object")
+        fields = []
+        for wire, prop in props.items():
+            ptr = where + pointer("properties", wire)
+            ftype = self.schema_type(prop, ptr, name + pascal(wire))
+            desc = self.describe(prop, ptr)
+            default = prop.get("default") if isinstance(prop, dict) else None
+            fields.append(
+                ir.Field(
+                    wire_name=str(wire),
+                    py_name="",
+                    type=ftype,
+                    required=wire in required,
+                    description=desc,
+                    deprecated=bool(isinstance(prop, dict) and prop.get("deprecated")),
+                    default=default,
+                    has_default=isinstance(prop, dict) and "default" in prop,
+                )
+            )
+        self.decls[key] = ir.Model(key, hint, name, bool(pin), tuple(fields), _text(schema), bool(schema.get("deprecated")))
+        return ir.Ref(key)
+
+    # -- operations --------------------------------------------------------------
+
+    def operation(self, path: str, method: str, op: dict[str, Any], path_params: list[Any]) -> ir.Operation:
+        where = pointer("paths", path, method)
+        op_id = op.get("operationId")
+        if not isinstance(op_id, str) or not op_id:
+            raise self.fail(where, "operation has no operationId")
+        params: list[ir.Param] = []
+        seen: set[tuple[str, str]] = set()
+        raw_params = list(op.get("parameters") or []) + list(path_params)
+        for i, raw in enumerate(raw_params):
+            p_where = f"{where}/parameters/{i}"
+            if isinstance(raw, dict) and "$ref" in raw:
+                raw = self.doc.resolve(raw["$ref"], p_where)
+            if not isinstance(raw, dict) or "name" not in raw or "in" not in raw:
+                raise self.fail(p_where, "parameter needs 'name' and 'in'")
+            ident = (raw["in"], raw["name"])
+            if ident in seen or raw["in"] == "cookie":
+                continue
+            seen.add(ident)
+            ptype = self.schema_type(raw.get("schema", {}), p_where + "/schema", pascal(op_id) + pascal(raw["name"]))
+            required = raw["in"] == "path" or bool(raw.get("required"))
+            text = _field_text(raw) or self.describe(raw.get("schema"), p_where)
+            params.append(ir.Param(raw["name"], "", raw["in"], ptype, required, text))
+        params.extend(self._body_params(op, where, op_id))
+        return ir.Operation(
+            operation_id=op_id,
+            resource=_resource(op, path),
+            method_name=_method_name(op, op_id),
+            http_method=method,
+            path=path,
+            params=tuple(params),
+            response=self._response(op, where, op_id),
+            summary=(op.get("summary") or "").strip(),
+            description=(op.get("description") or "").strip(),
+            deprecated=bool(op.get("deprecated")),
+        )
+
+    def _body_params(self, op: dict[str, Any], where: str, op_id: str) -> list[ir.Param]:
+        body = op.get("requestBody")
+        if body is None:
+            return []
+        if "$ref" in body:
+            body = self.doc.resolve(body["$ref"], where + "/requestBody")
+        content = body.get("content") or {}
+        media = next((m for m in content if m == "application/json" or m.endswith("+json")), None)
+        if media is None:
+            raise self.fail(where + "/requestBody/content", "only JSON request bodies are supported")
+        schema_where = where + pointer("requestBody", "content", media, "schema")
+        schema = content[media].get("schema") or {}
+        resolved = schema
+        while isinstance(resolved, dict) and "$ref" in resolved:
+            resolved = self.doc.resolve(resolved["$ref"], schema_where)
+        if isinstance(resolved, dict) and resolved.get("properties") and not resolved.get("allOf"):
+            # Flatten the body's top-level properties into keyword arguments, as SDK users expect.
+            required = resolved.get("required") or []
+            return [
+                ir.Param(
+                    wire,
+                    "",
+                    "body",
+                    self.schema_type(prop, schema_where + pointer("properties", wire), pascal(op_id) + pascal(wire)),
+                    wire in required,
+                    self.describe(prop, schema_where),
+                )
+                for wire, prop in resolved["properties"].items()
+            ]
+        return [ir.Param("body", "", "body", self.schema_type(schema, schema_where, pascal(op_id) + "Body"), bool(body.get("required")))]
+
+    def describe(self, schema: Any, where: str) -> str:
+        """A schema's description, looking through `$ref` and nullable `anyOf`/`oneOf` wrappers."""
+        for _ in range(8):
+            if not isinstance(schema, dict):
+                return ""
+            if _text(schema):
+                return _text(schema)
+            if "$ref" in schema:
+                schema = self.doc.resolve(schema["$ref"], where)
+                continue
+            variants = [v for v in schema.get("anyOf") or schema.get("oneOf") or [] if not _null_variant(v)]
+            if len(variants) != 1:
+                return ""
+            schema = variants[0]
+        return ""
+
+    def _deref(self, schema: Any, where: str) -> Any:
+        while isinstance(schema, dict) and "$ref" in schema:
+            schema = self.doc.resolve(schema["$ref"], where)
+        return schema
+
+    def _response(self, op: dict[str, Any], where: str, op_id: str) -> ir.Type | None:
+        responses = op.get("responses") or {}
+        for code in sorted(str(c) for c in responses):
+            if not code.startswith("2"):
+                continue
+            response = self._deref(responses[code] if code in responses else responses[int(code)], where)
+            for media, body in (response.get("content") or {}).items():
+                if media == "application/json" or media.endswith("+json"):
+                    return self.schema_type(body.get("schema") or {}, where + pointer("responses", code, "content", media, "schema"), pascal(op_id) + "Response")
+        return None
+
+
+def _item_hint(hint: str) -> str:
+    return singular(hint) if singular(hint) != hint else hint + "Item"
+
+
+def _pin(schema: Any) -> str:
+    name = schema.get("x-py-name") if isinstance(schema, dict) else None
+    return name if isinstance(name, str) else ""
+
+
+def _field_text(schema: Any) -> str:
+    return _text(schema) if isinstance(schema, dict) else ""
+
+
+def _null_variant(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "null"
+
+
+def _constraints(schema: dict[str, Any]) -> ir.Constraints:
+    names = schema.get("propertyNames")
+    values = {
+        "max_length": schema.get("maxLength"),
+        "min_length": schema.get("minLength"),
+        "max_items": schema.get("maxItems"),
+        "min_items": schema.get("minItems"),
+        "max_properties": schema.get("maxProperties"),
+        "min_properties": schema.get("minProperties"),
+        "key_max_length": names.get("maxLength") if isinstance(names, dict) else None,
+        "minimum": schema.get("minimum"),
+        "maximum": schema.get("maximum"),
+    }
+    return ir.Constraints(**{k: v for k, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool)})
+
+
+def _resource(op: dict[str, Any], path: str) -> tuple[str, ...]:
+    pinned = op.get("x-py-method")
+    if isinstance(pinned, str) and "." in pinned:
+        return tuple(pinned.split(".")[:-1])
+    return tuple(s for s in path.strip("/").split("/") if s and not s.startswith("{"))
+
+
+def _method_name(op: dict[str, Any], op_id: str) -> str:
+    pinned = op.get("x-py-method")
+    if isinstance(pinned, str) and pinned:
+        return pinned.split(".")[-1]
+    return op_id
+
+
+def build(doc: Document, config: Config, operation_ids: list[str] | None = None) -> ir.Api:
+    builder = Builder(doc)
+    operations = []
+    found: set[str] = set()
+    for path, item in (doc.data.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            if operation_ids is not None and op.get("operationId") not in operation_ids:
+                continue
+            operations.append(builder.operation(path, method, op, item.get("parameters") or []))
+            found.add(op.get("operationId", ""))
+    for missing in sorted(set(operation_ids or []) - found):
+        raise SpecError.at(doc.path, "/paths", f"no operation with operationId {missing!r}")
+    servers = doc.data.get("servers") or [{}]
+    base_url = servers[0].get("url", "") if isinstance(servers[0], dict) else ""
+    info = doc.data.get("info") or {}
+    return ir.Api(
+        package=config.package,
+        client_class=config.client_class,
+        async_client_class=config.async_client_class,
+        api_key_env=config.api_key_env,
+        base_url_env=config.base_url_env,
+        base_url=base_url if isinstance(base_url, str) else "",
+        title=str(info.get("title", "")),
+        decls=tuple(builder.decls[k] for k in sorted(builder.decls)),
+        operations=tuple(operations),
+    )

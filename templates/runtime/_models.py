@@ -1,0 +1,269 @@
+"""Model runtime: tolerant reading, exact writing. Copied verbatim into every generated package."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Any, Callable, ClassVar, Mapping, TypeVar
+
+Reader = Callable[[Any], Any]
+M = TypeVar("M", bound="BaseModel")
+E = TypeVar("E", bound=Enum)
+
+MAX_DEPTH = 512
+
+
+class ValidationError(ValueError):
+    """A response value does not have the type the spec gives it; `path` says where."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+    def within(self, key: str | int) -> "ValidationError":
+        return ValidationError(self.message, (key, *self.path))
+
+    @property
+    def json_path(self) -> str:
+        out = "$"
+        for key in self.path:
+            out += f"[{key}]" if isinstance(key, int) else ("." + key if key.isidentifier() else f"[{key!r}]")
+        return out
+
+    def __str__(self) -> str:
+        return f"{self.json_path}: {self.message}"
+
+
+def _kind(value: Any) -> str:
+    return {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+class BaseModel:
+    """Base of every generated model.
+
+    Reading is tolerant: unknown fields are kept, a missing or null field reads as None,
+    an enum value the spec does not list is kept. Writing is exact: `to_dict()` returns
+    the fields that were read (in their order, unknown ones included) plus any set since.
+    Only a value of the wrong JSON type is an error.
+    """
+
+    # (wire name, attribute, reader, required): set by the generated module.
+    _wire_: ClassVar[tuple[tuple[str, str, Reader, bool], ...]] = ()
+    _attrs_: ClassVar[dict[str, str]] = {}
+    _keys: tuple[str, ...] | None = None
+    _extra: dict[str, Any] | None = None
+
+    @classmethod
+    def from_dict(cls: type[M], data: Any) -> M:
+        if type(data) is not dict:
+            raise ValidationError(f"expected object, got {_kind(data)}")
+        self = cls.__new__(cls)
+        values = self.__dict__
+        for wire, attr, read, _ in cls._wire_:
+            value = data.get(wire)
+            if value is None:
+                values[attr] = None
+            else:
+                try:
+                    values[attr] = read(value)
+                except ValidationError as e:
+                    raise e.within(wire) from None
+                except RecursionError:
+                    raise ValidationError("nesting too deep", (wire,)) from None
+        values["_keys"] = tuple(data)
+        if len(data) > len(cls._wire_) or any(k not in cls._attrs_ for k in data):
+            values["_extra"] = {k: v for k, v in data.items() if k not in cls._attrs_}
+        return self
+
+    @classmethod
+    def from_json(cls: type[M], raw: str | bytes) -> M:
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError) as e:
+            raise ValidationError(f"not valid JSON: {e}") from None
+        return cls.from_dict(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        attrs = self._attrs_
+        extra = self._extra or {}
+        keys = self._keys
+        if keys is not None:
+            for key in keys:
+                attr = attrs.get(key)
+                out[key] = dump(getattr(self, attr)) if attr is not None else extra[key]
+        for wire, attr, _, required in self._wire_:
+            if wire not in out:
+                value = getattr(self, attr)
+                if value is not None or (required and keys is None):
+                    out[wire] = dump(value)
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    @property
+    def extra_fields(self) -> dict[str, Any]:
+        """Fields the server sent that the spec does not declare, as raw JSON values."""
+        if self._extra is None:
+            self._extra = {}
+        return self._extra
+
+
+def bind(model: type[BaseModel], *fields: tuple[str, str, Reader, bool]) -> None:
+    """Attach the wire format to a generated model class."""
+    model._wire_ = fields
+    model._attrs_ = {wire: attr for wire, attr, _, _ in fields}
+
+
+class OpenEnum(str, Enum):
+    """A string enum that keeps values the spec does not list (as members made on the fly)."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+
+class OpenIntEnum(int, Enum):
+    """An integer enum that keeps values the spec does not list."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if type(value) is not int:
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = str(value)
+        member._value_ = value
+        return member
+
+
+def dump(value: Any) -> Any:
+    """Model, enum, list and dict values back to plain JSON data."""
+    if isinstance(value, BaseModel):
+        return value.to_dict()
+    if isinstance(value, Enum):
+        return value.value
+    if type(value) is list:
+        return [dump(v) for v in value]
+    if type(value) is dict:
+        return {k: dump(v) for k, v in value.items()}
+    return value
+
+
+def _typed(name: str, *types: type) -> Reader:
+    def read(value: Any) -> Any:
+        if type(value) in types:
+            return value
+        raise ValidationError(f"expected {name}, got {_kind(value)}")
+
+    return read
+
+
+read_str = _typed("string", str)
+read_int = _typed("integer", int)
+read_float = _typed("number", float, int)
+read_bool = _typed("boolean", bool)
+
+
+def read_any(value: Any) -> Any:
+    return value
+
+
+def read_list(item: Reader) -> Reader:
+    def read(value: Any) -> Any:
+        if type(value) is not list:
+            raise ValidationError(f"expected array, got {_kind(value)}")
+        if item is read_any:
+            return value
+        out = []
+        for i, v in enumerate(value):
+            try:
+                out.append(item(v))
+            except ValidationError as e:
+                raise e.within(i) from None
+        return out
+
+    return read
+
+
+def read_map(item: Reader) -> Reader:
+    def read(value: Any) -> Any:
+        if type(value) is not dict:
+            raise ValidationError(f"expected object, got {_kind(value)}")
+        out = {}
+        for k, v in value.items():
+            try:
+                out[k] = item(v)
+            except ValidationError as e:
+                raise e.within(k) from None
+        return out
+
+    return read
+
+
+def read_nullable(item: Reader) -> Reader:
+    def read(value: Any) -> Any:
+        return None if value is None else item(value)
+
+    return read
+
+
+def read_enum(enum: type[E]) -> Reader:
+    base: type = str if issubclass(enum, str) else int
+    members = enum._value2member_map_
+
+    def read(value: Any) -> Any:
+        member = members.get(value)
+        if member is not None and type(value) is base:
+            return member
+        if type(value) is not base:
+            raise ValidationError(f"expected {'string' if base is str else 'integer'}, got {_kind(value)}")
+        return enum(value)
+
+    return read
+
+
+def _best_model(models: tuple[type[BaseModel], ...], data: Mapping[str, Any]) -> type[BaseModel]:
+    """The first model whose required fields are all present, else the first one."""
+    for model in models:
+        if all(wire in data for wire, _, _, required in model._wire_ if required):
+            return model
+    return models[0]
+
+
+def read_tagged(prop: str, mapping: dict[str, type[BaseModel]]) -> Reader:
+    """A discriminated union; an unknown tag falls back to the best structural match."""
+    models = tuple(dict.fromkeys(mapping.values()))
+
+    def read(value: Any) -> Any:
+        if type(value) is not dict:
+            raise ValidationError(f"expected object, got {_kind(value)}")
+        tag = value.get(prop)
+        model = (mapping.get(tag) if isinstance(tag, str) else None) or _best_model(models, value)
+        return model.from_dict(value)
+
+    return read
+
+
+def read_union(models: tuple[type[BaseModel], ...], others: tuple[Reader, ...]) -> Reader:
+    """An undiscriminated union: objects go to the best-matching model, other values to the first reader that accepts them."""
+
+    def read(value: Any) -> Any:
+        if type(value) is dict and models:
+            return _best_model(models, value).from_dict(value)
+        for other in others:
+            try:
+                return other(value)
+            except ValidationError:
+                continue
+        raise ValidationError(f"no variant accepts {_kind(value)}")
+
+    return read

@@ -1,0 +1,14 @@
+"""Shared fixtures: the repository's paths and the generated package on sys.path."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = ROOT / "generated"
+SPEC_DIR = ROOT / "spec"
+DATA = Path(__file__).resolve().parent / "data"
+
+if str(GENERATED) not in sys.path:
+    sys.path.insert(0, str(GENERATED))
