@@ -403,7 +403,8 @@ def _constraints(schema: dict[str, Any]) -> ir.Constraints:
         "minimum": schema.get("minimum"),
         "maximum": schema.get("maximum"),
     }
-    return ir.Constraints(**{k: v for k, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool)})
+    kept = {k: v for k, v in values.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    return ir.Constraints(**kept)  # type: ignore[arg-type]
 
 
 def _resource(op: dict[str, Any], path: str) -> tuple[str, ...]:

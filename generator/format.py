@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import black
 
-_MODE = black.Mode(target_versions={black.TargetVersion.PY310})
+_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY310})
 
 
 def format_files(files: dict[str, str]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from jsonpath_ng import parse as parse_jsonpath
+from jsonpath_ng import parse as parse_jsonpath  # type: ignore[import-untyped]
 
 from .config import Config
 from .errors import SpecError, pointer

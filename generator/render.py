@@ -98,12 +98,12 @@ class Context:
             return f"read_map({self.reader(t.value)})"
         if isinstance(t, ir.Nullable):
             return f"read_nullable({self.reader(t.inner)})"
-        models = [self.decls[v.key].py_name for v in t.variants if self._is_model(v)]
+        models = [self.decls[v.key].py_name for v in t.variants if isinstance(v, ir.Ref) and self._is_model(v)]
         if t.discriminator is not None and len(models) == len(t.variants):
             mapping = ", ".join(f"{literal(tag)}: {self.decls[key].py_name}" for tag, key in t.discriminator.mapping)
             return f"read_tagged({literal(t.discriminator.property)}, {{{mapping}}})"
         others = [self.reader(v) for v in t.variants if not self._is_model(v)]
-        return f"read_union(({''.join(m + ', ' for m in models)}), ({''.join(o + ', ' for o in others)}))"
+        return f"read_union({_tuple(models)}, {_tuple(others)})"
 
     def client_imports(self) -> tuple[list[str], list[str]]:
         """(model names, runtime readers) that the client module uses."""
@@ -140,6 +140,10 @@ class Context:
             if isinstance(d, ir.Alias):
                 visit(ir.Ref(d.key))
         return list(done.values())
+
+
+def _tuple(items: list[str]) -> str:
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
 
 def _children(t: ir.Type) -> tuple[ir.Type, ...]:
@@ -202,6 +206,10 @@ def _operation_doc(op: ir.Operation) -> str:
     return text
 
 
+def _model_doc(model: ir.Model) -> str:
+    return ("Deprecated. " if model.deprecated else "") + model.description
+
+
 def _resource_tree(api: ir.Api) -> list[dict[str, Any]]:
     """Resource classes, parents first, each with its sub-resources and operations."""
     paths: dict[tuple[str, ...], dict[str, Any]] = {}
@@ -245,6 +253,7 @@ class Renderer:
             literal=literal,
             docstring=docstring,
             field_doc=_field_doc,
+            model_doc=_model_doc,
             path_params=_path_params,
             keyword_params=_keyword_params,
             path_expr=_path_expr,

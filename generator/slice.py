@@ -80,9 +80,8 @@ def slice_document(doc: Document, operation_id: str) -> dict[str, Any]:
         raise SpecError.at(doc.path, pointer("components", kind, name), "referenced but not defined")
 
     out: dict[str, Any] = {"openapi": doc.data["openapi"], "info": doc.data.get("info", {})}
-    for key in ("servers",):
-        if key in doc.data:
-            out[key] = doc.data[key]
+    if "servers" in doc.data:
+        out["servers"] = doc.data["servers"]
     if "security" in doc.data and "security" not in op:
         out["security"] = doc.data["security"]
     out["paths"] = {path: new_item}
@@ -105,5 +104,5 @@ def dump_slice(doc: Document, operation_id: str) -> str:
         f"# Sliced by `python -m generator slice` from {Path(doc.path).name}\n"
         f"# sha256 {digest}, operation {operation_id}. Replace wholesale; patch in the overlay.\n"
     )
-    body = yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100)
+    body: str = yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100)
     return header + body

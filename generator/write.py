@@ -73,7 +73,7 @@ def diff_tree(files: dict[str, str], target: Path, label: str) -> str:
             rel = path.relative_to(target).as_posix()
             if path.is_file() and "__pycache__" not in path.parts:
                 on_disk[rel] = path.read_text(encoding="utf-8", errors="replace")
-    out = []
+    out: list[str] = []
     for rel in sorted(set(expected) | set(on_disk)):
         old, new = on_disk.get(rel), expected.get(rel)
         if old == new:

@@ -73,7 +73,6 @@ class ChoiceFinishReason(OpenEnum):
 
 
 class ModerationInputType(OpenEnum):
-    """ModerationInputType: a value the server may extend."""
 
     TEXT = "text"
     IMAGE = "image"
@@ -327,7 +326,6 @@ class ChatCompletionModerationResults(BaseModel):
 
 @dataclass(kw_only=True)
 class ChatCompletionTokenLogprob(BaseModel):
-    """ChatCompletionTokenLogprob"""
 
     token: str
     """The token."""
@@ -352,7 +350,6 @@ class ChatCompletionTokenLogprob(BaseModel):
 
 @dataclass(kw_only=True)
 class Choice(BaseModel):
-    """Choice"""
 
     finish_reason: ChoiceFinishReason
     """The reason the model stopped generating tokens. This will be `stop` if the model hit
@@ -554,7 +551,6 @@ class PromptTokensDetails(BaseModel):
 
 @dataclass(kw_only=True)
 class TopLogprob(BaseModel):
-    """TopLogprob"""
 
     token: str
     """The token."""
