@@ -25,7 +25,6 @@ import tools
 
 HERE = Path(__file__).resolve().parent
 FULL_SPEC = HERE / "openai-2026-08-14-b6c1bec.yaml.gz"
-FRAGMENT = tools.REPO / "spec" / "openapi.yaml"
 RESULTS = HERE / "results.json"
 
 
@@ -123,7 +122,7 @@ def main() -> int:
         scratch = Path(tmp)
         if "generate" in wanted:
             print("generating the fragment ...", file=sys.stderr, flush=True)
-            entries += rows.generation("fragment", FRAGMENT, args.runs, scratch / "gen")
+            entries += rows.generation("fragment", tools.FRAGMENT, args.runs, scratch / "gen")
             full = scratch / "openai-full.yaml"
             with gzip.open(FULL_SPEC) as src, full.open("wb") as dst:
                 shutil.copyfileobj(src, dst)

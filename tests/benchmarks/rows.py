@@ -64,7 +64,7 @@ def generation(case: str, spec: Path, runs: int, scratch: Path) -> list[Entry]:
             out = scratch / f"{gen.name}-{len(results[gen.name])}"
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir(parents=True)
-            res = measure.run_process(gen.command(spec, out), cwd=str(tools.REPO))
+            res = measure.run_process(gen.command(spec, out), cwd=str(scratch))
             shutil.rmtree(out, ignore_errors=True)
             results[gen.name].append(res)
             if res.exit_code != 0:
@@ -117,7 +117,7 @@ def import_ours() -> ModuleType:
 def opc_client(scratch: Path) -> Path | None:
     """Generate openapi-python-client's client for the fragment once; return its package dir."""
     out = scratch / "opc-client"
-    res = measure.run_process(tools.opc_command(tools.REPO / "spec" / "openapi.yaml", out))
+    res = measure.run_process(tools.opc_command(tools.FRAGMENT, out), cwd=str(scratch))
     return tools.find_package(out) if res.exit_code == 0 else None
 
 
@@ -271,11 +271,13 @@ def calls(count: int) -> list[Entry]:
             {name: measure.timed(fn) for name, fn in subjects.items()}, count, collect=False
         )
         wall = time.perf_counter() - start
+        measured = []
         for name, s in samples.items():
             p90 = sorted(s)[int(len(s) * 0.9)]
-            entries.insert(0, Entry(row, name, measure.median(s), runs=len(s), note=f"p90 {p90 * 1e6:.0f} us"))
-        if samples:
-            entries[0].note += f"; {wall:.1f} s for all"
+            measured.append(Entry(row, name, measure.median(s), runs=len(s), note=f"p90 {p90 * 1e6:.0f} us"))
+        if measured:
+            measured[-1].note += f"; {wall:.1f} s for all"
+        entries = measured + entries
     finally:
         server.close()
     ref = next((e.seconds for e in entries if e.subject == "openai update()"), None)

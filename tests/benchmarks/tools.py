@@ -12,15 +12,22 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 OURS_PACKAGE = "openai_chat"
+FRAGMENT = REPO / "spec" / "openapi.yaml"
+CONFIG = REPO / "spec" / "config.yaml"
 
 
 def ours_command(spec: Path, out: Path, package: str = OURS_PACKAGE) -> list[str]:
-    """Our generator's command line. The one place to adjust when the CLI changes."""
+    """Our generator's command line. The one place to adjust when the CLI changes.
+
+    The project's fragment is generated with the project's config (overlay, names, the
+    one operation), as `make generate` does. Any other spec is generated whole, with no
+    config: the bench runs every tool from a scratch directory, where the CLI finds no
+    default config.
+    """
     argv = [sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--out", str(out)]
     argv += ["--package-name", package]
-    config = REPO / "generator.toml"
-    if config.is_file():
-        argv += ["--config", str(config)]
+    if spec.resolve() == FRAGMENT.resolve() and CONFIG.is_file():
+        argv += ["--config", str(CONFIG)]
     return argv
 
 
