@@ -11,8 +11,7 @@ BENCH_PACKAGE := generated/openai_chat
 .PHONY: bench
 
 $(BENCH_STAMP): $(BENCH_DIR)/requirements.txt pyproject.toml
-	rm -rf $(BENCH_VENV)
-	$(PYTHON) -m venv $(BENCH_VENV)
+	test -x $(BENCH_PY) || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_PY) -m pip install -q -r $(BENCH_DIR)/requirements.txt
 	$(BENCH_PY) -m pip install -q -e .
 	touch $@

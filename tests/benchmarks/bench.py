@@ -28,6 +28,12 @@ FULL_SPEC = HERE / "openai-2026-08-14-b6c1bec.yaml.gz"
 RESULTS = HERE / "results.json"
 
 
+LEGEND = """
+median: wall time (generate: whole process; import: minus a bare interpreter; call: per call).
+peak MiB: ru_maxrss of the generator process. (dict): from the decoded dict; (bytes): from
+the raw bytes, JSON decoding included. Samples interleaved, garbage collector on."""
+
+
 @dataclass(frozen=True)
 class Target:
     row: str
@@ -140,6 +146,7 @@ def main() -> int:
             entries += rows.calls(args.calls)
 
     print(table(entries))
+    print(LEGEND)
     report = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "commit": git_commit(),

@@ -80,11 +80,11 @@ def generation(case: str, spec: Path, runs: int, scratch: Path) -> list[Entry]:
         last = done[-1]
         ok = last.exit_code == 0
         summary = gen.summary(last.output)
-        note = summary if ok else f"FAILED: {tools.first_error_lines(last.output)}"
-        if ok and summary:
-            note = f"ok; {summary}"
-        elif ok:
-            note = "ok"
+        if ok:
+            note = f"ok; {summary}" if summary else "ok"
+            note += f" ({runs} runs only)" if runs < 5 else ""
+        else:
+            note = f"FAILED, exit {last.exit_code}, not run again: {tools.first_error_lines(last.output)}"
         entries.append(
             Entry(
                 row,
@@ -92,14 +92,17 @@ def generation(case: str, spec: Path, runs: int, scratch: Path) -> list[Entry]:
                 measure.median([r.seconds for r in done]) if ok else None,
                 runs=len(done),
                 peak_mib=measure.median([r.peak_kib for r in done]) / 1024 if ok else None,
-                note=note + (f" ({runs} runs)" if runs < 5 else ""),
+                note=note,
                 exit_code=last.exit_code,
                 samples=[r.seconds for r in done],
             )
         )
     peers = [e for e in entries if e.subject != "ours" and e.seconds is not None]
     fastest = min(peers, key=lambda e: e.seconds or 0.0, default=None)
-    set_ratios(entries, f"faster peer ({fastest.subject})" if fastest else "faster peer", fastest and fastest.seconds)
+    if fastest is None:
+        set_ratios(entries, "faster peer", None)
+    else:
+        set_ratios(entries, f"faster peer ({fastest.subject})", fastest.seconds)
     return entries
 
 
