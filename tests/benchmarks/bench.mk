@@ -1,6 +1,6 @@
 # `make bench`: the benchmark of issue 5. Not part of the test suite.
 # Included from the main Makefile; paths are relative to the repository root.
-# Its tools live in their own virtualenv, rebuilt only when its requirements change.
+# Its tools live in their own virtualenv, reinstalled only when its requirements change.
 PYTHON ?= python3
 BENCH_DIR := tests/benchmarks
 BENCH_VENV := .venv-bench
