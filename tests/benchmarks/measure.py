@@ -68,6 +68,7 @@ def interleave(
             if collect:
                 gc.collect()
             samples[name].append(fn())
+            assert gc.isenabled(), f"{name} left the garbage collector off"
     return samples
 
 
