@@ -2,13 +2,8 @@
 
 """Python client for OpenAI API."""
 
-from ._client import OpenAI
-from ._exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-)
+from typing import TYPE_CHECKING, Any
+
 from .models import (
     Annotation,
     AnnotationURLCitation,
@@ -38,12 +33,30 @@ from .models import (
     TopLogprob,
 )
 
+if TYPE_CHECKING:
+    from ._client import OpenAI
+    from ._exceptions import *  # noqa: F403
+
+# The client and its errors pull in httpx: import them on first use, so that
+# `import openai_chat` (and the models alone) stay fast.
+_LAZY = {
+    "OpenAI": "._client",
+}
+
+
+def __getattr__(name: str) -> Any:
+    from importlib import import_module
+
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    exceptions = import_module("._exceptions", __name__)
+    if name in exceptions.__all__:
+        return getattr(exceptions, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "OpenAI",
-    "APIConnectionError",
-    "APIError",
-    "APIResponseValidationError",
-    "APIStatusError",
     "Annotation",
     "AnnotationURLCitation",
     "ChatCompletion",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from enum import Enum
 from typing import Any, Callable, ClassVar, Mapping, TypeVar
@@ -40,6 +41,13 @@ class ValidationError(ValueError):
         return f"{self.json_path}: {self.message}"
 
 
+def _loads(raw: str | bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as e:
+        raise ValidationError(f"not valid JSON: {e}") from None
+
+
 def _kind(value: Any) -> str:
     return {
         dict: "object",
@@ -63,38 +71,56 @@ class BaseModel:
     # (wire name, attribute, reader, required): set by the generated module.
     _wire_: ClassVar[tuple[tuple[str, str, Reader, bool], ...]] = ()
     _attrs_: ClassVar[dict[str, str]] = {}
+    # (wire name, attribute, JSON types stored as they are, reader): derived from _wire_.
+    _fast_: ClassVar[tuple[tuple[str, str, tuple[type, ...], Reader], ...]] = ()
     _keys: tuple[str, ...] | None = None
     _extra: dict[str, Any] | None = None
 
     @classmethod
     def from_dict(cls: type[M], data: Any) -> M:
+        """Read decoded JSON; raises ValidationError (naming the JSON path) on a wrong type."""
+        if not gc.isenabled():
+            return cls._read(data)
+        # A parse makes many objects and no cycles: collecting while it runs is wasted time.
+        gc.disable()
+        try:
+            return cls._read(data)
+        finally:
+            gc.enable()
+
+    @classmethod
+    def _read(cls: type[M], data: Any) -> M:
         if type(data) is not dict:
             raise ValidationError(f"expected object, got {_kind(data)}")
         self = cls.__new__(cls)
         values = self.__dict__
-        for wire, attr, read, _ in cls._wire_:
-            value = data.get(wire)
-            if value is None:
-                values[attr] = None
-            else:
-                try:
-                    values[attr] = read(value)
-                except ValidationError as e:
-                    raise e.within(wire) from None
-                except RecursionError:
-                    raise ValidationError("nesting too deep", (wire,)) from None
+        get = data.get
+        for wire, attr, plain, read in cls._fast_:
+            value = get(wire)
+            # Hot path: null/absent, or a JSON scalar of the right type, is stored as is.
+            if value is None or type(value) in plain:
+                values[attr] = value
+                continue
+            try:
+                values[attr] = read(value)
+            except ValidationError as e:
+                raise e.within(wire) from None
+            except RecursionError:
+                raise ValidationError("nesting too deep", (wire,)) from None
         values["_keys"] = tuple(data)
-        if len(data) > len(cls._wire_) or any(k not in cls._attrs_ for k in data):
+        if not data.keys() <= cls._attrs_.keys():
             values["_extra"] = {k: v for k, v in data.items() if k not in cls._attrs_}
         return self
 
     @classmethod
     def from_json(cls: type[M], raw: str | bytes) -> M:
+        if not gc.isenabled():
+            return cls._read(_loads(raw))
+        gc.disable()
         try:
-            data = json.loads(raw)
-        except (ValueError, RecursionError) as e:
-            raise ValidationError(f"not valid JSON: {e}") from None
-        return cls.from_dict(data)
+            return cls._read(_loads(raw))
+        finally:
+            gc.enable()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -127,6 +153,9 @@ def bind(model: type[BaseModel], *fields: tuple[str, str, Reader, bool]) -> None
     """Attach the wire format to a generated model class."""
     model._wire_ = fields
     model._attrs_ = {wire: attr for wire, attr, _, _ in fields}
+    model._fast_ = tuple(
+        (wire, attr, getattr(read, "plain", ()), read) for wire, attr, read, _ in fields
+    )
 
 
 class OpenEnum(str, Enum):
@@ -174,6 +203,7 @@ def _typed(name: str, *types: type) -> Reader:
             return value
         raise ValidationError(f"expected {name}, got {_kind(value)}")
 
+    read.plain = types  # type: ignore[attr-defined]
     return read
 
 
@@ -188,18 +218,30 @@ def read_any(value: Any) -> Any:
 
 
 def read_list(item: Reader) -> Reader:
+    plain: tuple[type, ...] = getattr(item, "plain", ())
+
     def read(value: Any) -> Any:
         if type(value) is not list:
             raise ValidationError(f"expected array, got {_kind(value)}")
         if item is read_any:
             return value
-        out = []
-        for i, v in enumerate(value):
+        if plain:
+            for i, v in enumerate(value):
+                if type(v) not in plain:
+                    raise ValidationError(
+                        f"expected {_kind(plain[0]())}, got {_kind(v)}", (i,)
+                    )
+            return value
+        try:
+            return [item(v) for v in value]
+        except ValidationError:
+            pass
+        for i, v in enumerate(value):  # find the failing item again, to name it
             try:
-                out.append(item(v))
+                item(v)
             except ValidationError as e:
                 raise e.within(i) from None
-        return out
+        raise AssertionError("unreachable")
 
     return read
 

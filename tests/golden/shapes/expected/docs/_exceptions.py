@@ -3,9 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "APIError",
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+]
 
 
 class APIError(Exception):

@@ -2,13 +2,8 @@
 
 """Python client for Unions."""
 
-from ._client import PetsClient
-from ._exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-)
+from typing import TYPE_CHECKING, Any
+
 from .models import (
     Animal,
     Cat,
@@ -20,12 +15,30 @@ from .models import (
     Walk,
 )
 
+if TYPE_CHECKING:
+    from ._client import PetsClient
+    from ._exceptions import *  # noqa: F403
+
+# The client and its errors pull in httpx: import them on first use, so that
+# `import pets` (and the models alone) stay fast.
+_LAZY = {
+    "PetsClient": "._client",
+}
+
+
+def __getattr__(name: str) -> Any:
+    from importlib import import_module
+
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    exceptions = import_module("._exceptions", __name__)
+    if name in exceptions.__all__:
+        return getattr(exceptions, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "PetsClient",
-    "APIConnectionError",
-    "APIError",
-    "APIResponseValidationError",
-    "APIStatusError",
     "Animal",
     "Cat",
     "DetailText",
