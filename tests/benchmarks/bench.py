@@ -69,6 +69,12 @@ def fmt_time(seconds: float | None) -> str:
     return f"{seconds / 1e-6:.3g} us"
 
 
+def fmt_ratio(ratio: float | None) -> str:
+    if ratio is None:
+        return "-"
+    return f"{ratio:.2f}x" if ratio >= 0.1 else f"{ratio:.3f}x"  # 0.048x must not read as 0.05x
+
+
 def table(entries: list[rows.Entry]) -> str:
     header = ["row", "subject", "median", "peak MiB", "ratio", "vs", "target", "runs", "notes"]
     lines = [header]
@@ -80,7 +86,7 @@ def table(entries: list[rows.Entry]) -> str:
                 e.subject,
                 fmt_time(e.seconds),
                 f"{e.peak_mib:.0f}" if e.peak_mib is not None else "",
-                f"{e.ratio:.2f}x" if e.ratio is not None else "-",
+                fmt_ratio(e.ratio),
                 e.reference,
                 f"<= {t.limit:.2f}x {t.verdict(e)}" if t else "",
                 str(e.runs) if e.runs else "",
