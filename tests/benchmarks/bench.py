@@ -124,7 +124,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per subject for the fragment generation")
     parser.add_argument("--full-runs", type=int, default=3, help="runs per subject for the full spec")
     parser.add_argument("--parse-runs", type=int, default=21)
-    parser.add_argument("--import-runs", type=int, default=15)
+    parser.add_argument("--import-runs", type=int, default=21)
     parser.add_argument("--calls", type=int, default=1000)
     args = parser.parse_args()
     wanted = set(args.rows.split(","))
