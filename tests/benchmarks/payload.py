@@ -15,6 +15,7 @@ import msgspec
 TOKENS = 2_000
 TOP = 5
 SEED = 20260814
+COMPLETION_ID = "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG"
 
 _WORDS = [
     "the", "model", "token", "stream", "answer", "because", "probability", "and", "of", "a",
@@ -37,7 +38,7 @@ def build_completion(tokens: int = TOKENS, top: int = TOP) -> dict[str, Any]:
         content.append(entry)
     text = "".join(item["token"] for item in content)
     return {
-        "id": "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
+        "id": COMPLETION_ID,
         "object": "chat.completion",
         "created": 1741570283,
         "model": "gpt-4o-2024-08-06",

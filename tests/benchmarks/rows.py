@@ -174,6 +174,7 @@ def parsing(runs: int, opc_package: Path | None) -> list[Entry]:
         else:
             missing.append(na(row, name, f"read {count} tokens, not {payload.TOKENS}"))
 
+    assert decoded == json.loads(raw), "a parser changed the dict it was given"
     samples = measure.interleave({name: measure.timed(fn) for name, fn in checked.items()}, runs)
     entries = [Entry(row, name, measure.median(s), runs=len(s), samples=s) for name, s in samples.items()]
     entries += missing
@@ -272,7 +273,7 @@ def calls(count: int) -> list[Entry]:
             try:
                 for _ in range(20):
                     result = fn()
-                assert getattr(result, "id", None) == "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG", repr(result)[:100]
+                assert getattr(result, "id", None) == payload.COMPLETION_ID, repr(result)[:100]
             except Exception as exc:  # noqa: BLE001
                 del subjects[name]
                 entries.append(na(row, name, f"failed: {type(exc).__name__}: {str(exc)[:120]}"))
