@@ -36,6 +36,7 @@ class Entry:
     note: str = ""
     exit_code: int | None = None
     samples: list[float] = field(default_factory=list)
+    output_head: str = ""  # a generator's first lines of output, for results.json
 
 
 def na(row: str, subject: str, reason: str) -> Entry:
@@ -95,6 +96,7 @@ def generation(case: str, spec: Path, runs: int, scratch: Path) -> list[Entry]:
                 note=note,
                 exit_code=last.exit_code,
                 samples=[r.seconds for r in done],
+                output_head="\n".join(last.output.splitlines()[:20])[:4000],
             )
         )
     peers = [e for e in entries if e.subject != "ours" and e.seconds is not None]
