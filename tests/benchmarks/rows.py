@@ -65,7 +65,7 @@ def generation(case: str, spec: Path, runs: int, scratch: Path) -> list[Entry]:
             out = scratch / f"{gen.name}-{len(results[gen.name])}"
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir(parents=True)
-            res = measure.run_process(gen.command(spec, out), cwd=str(scratch))
+            res = measure.run_process(gen.command(spec, out), cwd=str(scratch), env=tools.ENV)
             shutil.rmtree(out, ignore_errors=True)
             results[gen.name].append(res)
             if res.exit_code != 0:
@@ -122,7 +122,7 @@ def import_ours() -> ModuleType:
 def opc_client(scratch: Path) -> Path | None:
     """Generate openapi-python-client's client for the fragment once; return its package dir."""
     out = scratch / "opc-client"
-    res = measure.run_process(tools.opc_command(tools.FRAGMENT, out), cwd=str(scratch))
+    res = measure.run_process(tools.opc_command(tools.FRAGMENT, out), cwd=str(scratch), env=tools.ENV)
     return tools.find_package(out) if res.exit_code == 0 else None
 
 

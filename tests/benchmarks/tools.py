@@ -3,6 +3,7 @@ from its output (exit code, skipped operations and schemas, first error lines)."
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -11,6 +12,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+# The tools run as they would in an activated .venv-bench: openapi-python-client's post
+# hooks call `ruff` from PATH and silently skip formatting when it is missing.
+ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 OURS_PACKAGE = "openai_chat"
 FRAGMENT = REPO / "spec" / "openapi.yaml"
 CONFIG = REPO / "spec" / "config.yaml"
@@ -68,6 +72,7 @@ def opc_summary(text: str) -> str:
         "responses omitted": _count(r"response will be omitted", text),
         "schemas dropped": len(dropped),
         "other parse warnings": _count(r"^Unable to parse this part", text),
+        "post hooks not run": _count(r"is not in PATH", text),
     }
     return ", ".join(f"{n} {label}" for label, n in counts.items() if n)
 
