@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
 
 .PHONY: generate check test golden bench clean
 
@@ -12,13 +13,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
+# The Prism mock server the client tests run against, at the version package-lock.json pins.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm not found: the client tests need Node.js and npm for the Prism mock server (see README.md)" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
 generate: $(STAMP)  ## regenerate generated/ from spec/
 	$(BIN)/python -m generator generate
 
 check: $(STAMP)  ## exit 1 with a diff if generated/ is not what spec/ produces
 	$(BIN)/python -m generator check
 
-test: $(STAMP)  ## all tests, the drift check included
+test: $(STAMP) $(NODE_STAMP)  ## all tests, the drift check included
 	$(BIN)/python -m pytest
 
 golden: $(STAMP)  ## rewrite the golden trees under tests/golden/ after a deliberate change

@@ -18,7 +18,13 @@ from .errors import SpecError
 # Names the generated modules use themselves; a declaration may not take them.
 RESERVED_TYPES = frozenset(
     {"Any", "Literal", "Union", "Optional", "BaseModel", "OpenEnum", "OpenIntEnum", "NotGiven", "NOT_GIVEN",
-     "dataclass", "field", "annotations", "reader", "Mapping", "TypeAlias", "ClassVar"}
+     "dataclass", "field", "annotations", "reader", "Mapping", "TypeAlias", "ClassVar",
+     # Names the client module imports from the runtime.
+     "APIResponse", "AsyncAPIClient", "SyncAPIClient", "Options", "Headers", "Query", "Body", "Timeout",
+     # Errors the package exports.
+     "APIError", "APIConnectionError", "APITimeoutError", "APIResponseValidationError", "APIStatusError",
+     "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
+     "UnprocessableEntityError", "RateLimitError", "InternalServerError", "RequestValidationError"}
 )
 # Attributes every model has; a field may not shadow them.
 RESERVED_FIELDS = frozenset({"from_dict", "from_json", "to_dict", "to_json", "extra_fields", "self", "cls"})
@@ -121,10 +127,10 @@ def resource_class(path: tuple[str, ...]) -> str:
 
 
 def resource_classes(operations: tuple[ir.Operation, ...]) -> set[str]:
-    """Class names of the resource tree (`chat.completions` → `ChatCompletionsResource`), sync and async."""
+    """Class names of the resource tree (`chat.completions` → `ChatCompletionsResource`), sync and async, plain and raw."""
     out: set[str] = set()
     for op in operations:
         for i in range(1, len(op.resource) + 1):
             base = resource_class(op.resource[:i])
-            out |= {base, "Async" + base}
+            out |= {base, "Async" + base, base + "WithRawResponse", "Async" + base + "WithRawResponse"}
     return out

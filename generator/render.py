@@ -120,6 +120,52 @@ class Context:
         readers = set(re.findall(r"\bread_\w+", text))
         return sorted(names), sorted(readers)
 
+    def checker(self, t: ir.Type, seen: frozenset[str] = frozenset()) -> str | None:
+        """A runtime expression building the check of a request value's spec limits, or None if it has none."""
+        if isinstance(t, ir.Primitive):
+            c = t.constraints
+            if t.kind == "str":
+                return _call("check_str", [], min_length=c.min_length, max_length=c.max_length)
+            if t.kind in ("int", "float"):
+                return _call("check_number", [], minimum=c.minimum, maximum=c.maximum)
+            return None
+        if isinstance(t, ir.Nullable):
+            return self.checker(t.inner, seen)
+        if isinstance(t, ir.Ref):
+            decl = self.decls[t.key]
+            if isinstance(decl, ir.Alias) and t.key not in seen:
+                return self.checker(decl.type, seen | {t.key})
+            return None
+        if isinstance(t, ir.ListOf):
+            c = t.constraints
+            item = self.checker(t.item, seen)
+            return _call("check_list", [item], min_items=c.min_items, max_items=c.max_items, force=item is not None)
+        if isinstance(t, ir.MapOf):
+            c = t.constraints
+            value = self.checker(t.value, seen)
+            return _call(
+                "check_map",
+                [value],
+                min_properties=c.min_properties,
+                max_properties=c.max_properties,
+                key_max_length=c.key_max_length,
+                force=value is not None,
+            )
+        return None
+
+    def operation_checks(self, op: ir.Operation) -> list[dict[str, str]]:
+        """One module-level check per limited parameter: its name, the expression that builds it, the argument."""
+        out = []
+        for p in op.params:
+            expr = self.checker(p.type)
+            if expr is not None:
+                out.append({"name": f"_check{_operation_function(op)}_{p.py_name}", "expr": expr, "arg": p.py_name})
+        return out
+
+    def check_imports(self) -> list[str]:
+        text = " ".join(c["expr"] for op in self.api.operations for c in self.operation_checks(op))
+        return sorted(set(re.findall(r"\bcheck_\w+", text)))
+
     def _is_model(self, t: ir.Type) -> bool:
         return isinstance(t, ir.Ref) and isinstance(self.decls[t.key], ir.Model)
 
@@ -144,6 +190,25 @@ class Context:
 
 def _tuple(items: list[str]) -> str:
     return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def _call(function: str, args: list[str | None], force: bool = False, **limits: float | None) -> str | None:
+    """`function(args..., limit=value...)` with only the limits that are set; None when there are none (unless forced)."""
+    given = {k: v for k, v in limits.items() if v is not None}
+    if not given and not force:
+        return None
+    parts = ["None" if a is None else a for a in args] + [f"{k}={literal(v)}" for k, v in given.items()]
+    return f"{function}({', '.join(parts)})"
+
+
+def _operation_function(op: ir.Operation) -> str:
+    """The module-level function that turns one operation's arguments into request options."""
+    return "_" + "_".join((*op.resource, op.method_name))
+
+
+def _call_args(op: ir.Operation) -> str:
+    names = [p.py_name for p in _path_params(op)] + [p.py_name for p in _keyword_params(op)]
+    return ", ".join(names + ["extra_headers", "extra_query", "extra_body", "timeout"])
 
 
 def _children(t: ir.Type) -> tuple[ir.Type, ...]:
@@ -260,6 +325,9 @@ class Renderer:
             body_expr=lambda op: _params_expr(op, "body"),
             params_expr=_params_expr,
             operation_doc=_operation_doc,
+            operation_function=_operation_function,
+            operation_checks=self.ctx.operation_checks,
+            call_args=_call_args,
             api=api,
             header=self.header,
         )
@@ -278,7 +346,9 @@ class Renderer:
             ),
             "models.py": self.env.get_template("models.py.jinja").render(**model_view),
             "_client.py": self.env.get_template("_client.py.jinja").render(
-                resources=_resource_tree(self.api), imports=self.ctx.client_imports()
+                resources=_resource_tree(self.api),
+                imports=self.ctx.client_imports(),
+                check_imports=self.ctx.check_imports(),
             ),
             "py.typed": "",
         }

@@ -12,3 +12,6 @@ DATA = Path(__file__).resolve().parent / "data"
 
 if str(GENERATED) not in sys.path:
     sys.path.insert(0, str(GENERATED))
+
+
+from .prism import prism_url  # noqa: E402,F401  (a session fixture)

@@ -34,13 +34,18 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from ._client import OpenAI
+    from ._base_client import NOT_GIVEN, APIResponse, NotGiven
+    from ._client import OpenAI, AsyncOpenAI
     from ._exceptions import *  # noqa: F403
 
-# The client and its errors pull in httpx: import them on first use, so that
+# The clients and their errors pull in httpx: import them on first use, so that
 # `import openai_chat` (and the models alone) stay fast.
 _LAZY = {
     "OpenAI": "._client",
+    "AsyncOpenAI": "._client",
+    "APIResponse": "._base_client",
+    "NOT_GIVEN": "._base_client",
+    "NotGiven": "._base_client",
 }
 
 
@@ -57,6 +62,24 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "OpenAI",
+    "AsyncOpenAI",
+    "APIResponse",
+    "NOT_GIVEN",
+    "NotGiven",
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "UnprocessableEntityError",
     "Annotation",
     "AnnotationURLCitation",
     "ChatCompletion",

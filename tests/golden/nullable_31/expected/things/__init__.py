@@ -11,13 +11,18 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from ._client import ThingsClient
+    from ._base_client import NOT_GIVEN, APIResponse, NotGiven
+    from ._client import ThingsClient, AsyncThingsClient
     from ._exceptions import *  # noqa: F403
 
-# The client and its errors pull in httpx: import them on first use, so that
+# The clients and their errors pull in httpx: import them on first use, so that
 # `import things` (and the models alone) stay fast.
 _LAZY = {
     "ThingsClient": "._client",
+    "AsyncThingsClient": "._client",
+    "APIResponse": "._base_client",
+    "NOT_GIVEN": "._base_client",
+    "NotGiven": "._base_client",
 }
 
 
@@ -34,6 +39,24 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ThingsClient",
+    "AsyncThingsClient",
+    "APIResponse",
+    "NOT_GIVEN",
+    "NotGiven",
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "UnprocessableEntityError",
     "Owner",
     "Size",
     "Thing",

@@ -50,6 +50,7 @@ def _loads(raw: str | bytes) -> Any:
 
 def _kind(value: Any) -> str:
     return {
+        type(None): "null",
         dict: "object",
         list: "array",
         str: "string",
@@ -75,6 +76,8 @@ class BaseModel:
     _fast_: ClassVar[tuple[tuple[str, str, tuple[type, ...], Reader], ...]] = ()
     _keys: tuple[str, ...] | None = None
     _extra: dict[str, Any] | None = None
+    # The `x-request-id` of the response this model was read from (set by the client).
+    _request_id: str | None = None
 
     @classmethod
     def from_dict(cls: type[M], data: Any) -> M:
@@ -273,14 +276,12 @@ def read_enum(enum: type[E]) -> Reader:
     members = enum._value2member_map_
 
     def read(value: Any) -> Any:
-        member = members.get(value)
-        if member is not None and type(value) is base:
-            return member
         if type(value) is not base:
             raise ValidationError(
                 f"expected {'string' if base is str else 'integer'}, got {_kind(value)}"
             )
-        return enum(value)
+        member = members.get(value)
+        return member if member is not None else enum(value)
 
     return read
 

@@ -16,13 +16,18 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from ._client import PetsClient
+    from ._base_client import NOT_GIVEN, APIResponse, NotGiven
+    from ._client import PetsClient, AsyncPetsClient
     from ._exceptions import *  # noqa: F403
 
-# The client and its errors pull in httpx: import them on first use, so that
+# The clients and their errors pull in httpx: import them on first use, so that
 # `import pets` (and the models alone) stay fast.
 _LAZY = {
     "PetsClient": "._client",
+    "AsyncPetsClient": "._client",
+    "APIResponse": "._base_client",
+    "NOT_GIVEN": "._base_client",
+    "NotGiven": "._base_client",
 }
 
 
@@ -39,6 +44,24 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "PetsClient",
+    "AsyncPetsClient",
+    "APIResponse",
+    "NOT_GIVEN",
+    "NotGiven",
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestValidationError",
+    "UnprocessableEntityError",
     "Animal",
     "Cat",
     "DetailText",
