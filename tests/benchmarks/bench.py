@@ -10,6 +10,7 @@ import argparse
 import gzip
 import json
 import math
+import os
 import platform
 import shutil
 import subprocess
@@ -129,6 +130,7 @@ def main() -> int:
     args = parser.parse_args()
     wanted = set(args.rows.split(","))
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     entries: list[rows.Entry] = []
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         scratch = Path(tmp)
@@ -152,8 +154,10 @@ def main() -> int:
             print("calling ...", file=sys.stderr, flush=True)
             entries += rows.calls(args.calls)
 
+    load = (load_before, os.getloadavg()[0])
     print(table(entries))
     print(LEGEND)
+    print(f"1-minute load average {load[0]:.2f} before, {load[1]:.2f} after, on {os.cpu_count()} CPUs.")
     report = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "commit": git_commit(),
@@ -161,6 +165,8 @@ def main() -> int:
         "platform": platform.platform(),
         "versions": versions(),
         "seconds_total": round(time.perf_counter() - started, 1),
+        "cpus": os.cpu_count(),
+        "load_average_1min": load,
         "entries": [asdict(e) for e in entries],
         "targets": [
             {**asdict(t), "ratio": e.ratio, "verdict": t.verdict(e)}
