@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import ir
-from .errors import SpecError, pointer
+from .errors import Diagnostic, SpecError, pointer
 from .load import Document
 from .slice import HTTP_METHODS
 
@@ -46,7 +46,10 @@ class Builder:
         self.doc = doc
         self.decls: dict[str, ir.Decl] = {}
         self._refs: dict[str, ir.Type] = {}  # component pointer → its type
-        self._building: set[str] = set()
+        # Component refs being built, with "" for each model in between: a cycle that
+        # passes through a model is a recursive type; one that does not is an error.
+        self._stack: list[str] = []
+        self._forwarded: set[str] = set()
 
     def fail(self, where: str, message: str) -> SpecError:
         return SpecError.at(self.doc.path, where, message)
@@ -72,21 +75,31 @@ class Builder:
             return self._refs[ref]
         target = self.doc.resolve(ref, where)
         name = ref.rsplit("/", 1)[-1]
-        if ref in self._building:  # a cycle: only a model can break it
-            raise self.fail(ref[1:], "reference cycle through schemas that are not objects")
-        self._building.add(ref)
+        if ref in self._stack:
+            if "" not in self._stack[self._stack.index(ref) :]:
+                raise self.fail(ref[1:], "reference cycle through schemas that are not objects (nothing to generate)")
+            self._forwarded.add(ref)
+            return ir.Ref(ref)
         if self._is_model(target):
             # Register before building fields so recursive references resolve to it.
             self._refs[ref] = ir.Ref(ref)
-        result = self.schema_type(target, ref[1:], _pin(target) or name)
+        self._stack.append(ref)
+        try:
+            result = self.schema_type(target, ref[1:], _pin(target) or name)
+        finally:
+            self._stack.pop()
         nullable = isinstance(result, ir.Nullable)
         core = result.inner if isinstance(result, ir.Nullable) else result
+        if ref in self._forwarded:
+            # Something inside refers back to this schema by name: it must have one.
+            self.decls[ref] = ir.Alias(ref, name, _pin(target) or name, bool(_pin(target)), result, _text(target))
+            self._refs[ref] = ir.Ref(ref)
+            return self._refs[ref]
         if isinstance(core, (ir.OneOf, ir.MapOf, ir.ListOf)):
             # Named unions, maps and lists stay named in signatures.
             self.decls[ref] = ir.Alias(ref, name, _pin(target) or name, bool(_pin(target)), core, _text(target))
             core = ir.Ref(ref)
         self._refs[ref] = ir.Nullable(core) if nullable else core
-        self._building.discard(ref)
         return self._refs[ref]
 
     @staticmethod
@@ -211,12 +224,17 @@ class Builder:
             if not isinstance(model, ir.Model) or model.key in mapping.values():
                 continue
             tag_field = next((f for f in model.fields if f.wire_name == prop), None)
-            if tag_field is None or not isinstance(tag_field.type, ir.Const):
-                raise self.fail(
-                    f"{where}/{key}/{i}",
-                    f"discriminator {prop!r} without mapping needs a single-value enum or const in each variant",
-                )
-            mapping[str(tag_field.type.value)] = model.key
+            tag_type = tag_field.type if tag_field else None
+            if isinstance(tag_type, ir.Const):
+                mapping.setdefault(str(tag_type.value), model.key)
+            elif isinstance(tag_type, ir.Ref) and isinstance(self.decls.get(tag_type.key), ir.Enum):
+                enum = self.decls[tag_type.key]
+                assert isinstance(enum, ir.Enum)
+                for member in enum.members:
+                    mapping.setdefault(str(member.value), model.key)
+            else:
+                # No tag to tell this variant by: choose between variants by shape instead.
+                return ir.OneOf(variants)
         return ir.OneOf(variants, ir.Discriminator(prop, tuple(mapping.items())))
 
     def _merge_all_of(self, schema: dict[str, Any], where: str) -> dict[str, Any]:
@@ -246,6 +264,13 @@ class Builder:
         pin = _pin(schema)
         name = pin or hint
         self._refs.setdefault(key, ir.Ref(key))
+        self._stack.append("")
+        try:
+            return self._model_fields(schema, where, hint, key, pin, name)
+        finally:
+            self._stack.pop()
+
+    def _model_fields(self, schema: dict[str, Any], where: str, hint: str, key: str, pin: str, name: str) -> ir.Type:
         required = schema.get("required") or []
         props = schema.get("properties") or {}
         if not isinstance(props, dict):
@@ -421,9 +446,15 @@ def _method_name(op: dict[str, Any], op_id: str) -> str:
     return op_id
 
 
-def build(doc: Document, config: Config, operation_ids: list[str] | None = None) -> ir.Api:
+def build(doc: Document, config: Config, operation_ids: list[str] | None = None) -> tuple[ir.Api, list[Diagnostic]]:
+    """The IR, and the operations skipped because something in them cannot be generated.
+
+    Operations the config names must build; with no list, one that cannot is skipped with
+    a diagnostic (never silently) and the rest of the API is still generated.
+    """
     builder = Builder(doc)
     operations = []
+    skipped: list[Diagnostic] = []
     found: set[str] = set()
     for path, item in (doc.data.get("paths") or {}).items():
         if not isinstance(item, dict):
@@ -434,14 +465,21 @@ def build(doc: Document, config: Config, operation_ids: list[str] | None = None)
                 continue
             if operation_ids is not None and op.get("operationId") not in operation_ids:
                 continue
-            operations.append(builder.operation(path, method, op, item.get("parameters") or []))
+            saved = dict(builder.decls), dict(builder._refs)
+            try:
+                operations.append(builder.operation(path, method, op, item.get("parameters") or []))
+            except SpecError as e:
+                if operation_ids is not None:
+                    raise
+                builder.decls, builder._refs = saved
+                skipped.extend(Diagnostic(d.file, d.pointer, f"operation skipped: {d.message}") for d in e.diagnostics)
             found.add(op.get("operationId", ""))
     for missing in sorted(set(operation_ids or []) - found):
         raise SpecError.at(doc.path, "/paths", f"no operation with operationId {missing!r}")
     servers = doc.data.get("servers") or [{}]
     base_url = servers[0].get("url", "") if isinstance(servers[0], dict) else ""
     info = doc.data.get("info") or {}
-    return ir.Api(
+    api = ir.Api(
         package=config.package,
         client_class=config.client_class,
         async_client_class=config.async_client_class,
@@ -452,3 +490,4 @@ def build(doc: Document, config: Config, operation_ids: list[str] | None = None)
         decls=tuple(builder.decls[k] for k in sorted(builder.decls)),
         operations=tuple(operations),
     )
+    return api, skipped

@@ -26,5 +26,8 @@ def generate(config: Config, strict: bool = False) -> dict[str, str]:
         raise SpecError(*problems)
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
-    api = name(build(doc, config.build, config.operations), doc.path)
+    api, skipped = build(doc, config.build, config.operations)
+    for problem in skipped:
+        print(f"warning: {problem}", file=sys.stderr)
+    api = name(api, doc.path)
     return format_files(render(api, Path(config.spec).name))

@@ -172,11 +172,13 @@ class Context:
     def alias_order(self) -> list[ir.Alias]:
         """Aliases after the ones they use, since they are evaluated at import."""
         done: dict[str, ir.Alias] = {}
+        seen: set[str] = set()
 
         def visit(t: ir.Type) -> None:
             if isinstance(t, ir.Ref):
                 d = self.decls[t.key]
-                if isinstance(d, ir.Alias) and d.key not in done:
+                if isinstance(d, ir.Alias) and d.key not in seen:
+                    seen.add(d.key)
                     visit(d.type)
                     done[d.key] = d
             for child in _children(t):

@@ -7,11 +7,15 @@ from typing import TYPE_CHECKING, Any
 from .models import (
     Animal,
     Cat,
+    Combine,
+    CombineOp,
     DetailText,
     Dog,
     Event,
     EventRecord,
+    Expr,
     Feeding,
+    Number,
     Walk,
 )
 
@@ -64,10 +68,14 @@ __all__ = [
     "UnprocessableEntityError",
     "Animal",
     "Cat",
+    "Combine",
+    "CombineOp",
     "DetailText",
     "Dog",
     "Event",
     "EventRecord",
+    "Expr",
     "Feeding",
+    "Number",
     "Walk",
 ]

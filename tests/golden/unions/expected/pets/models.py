@@ -26,15 +26,26 @@ from ._models import (
 )
 
 __all__ = [
+    "CombineOp",
     "Cat",
+    "Combine",
     "DetailText",
     "Dog",
     "EventRecord",
     "Feeding",
+    "Number",
     "Walk",
     "Animal",
     "Event",
+    "Expr",
 ]
+
+
+class CombineOp(OpenEnum):
+    """One tag property"""
+
+    ADD = "add"
+    MUL = "mul"
 
 
 @dataclass(kw_only=True)
@@ -43,6 +54,15 @@ class Cat(BaseModel):
     species: str
 
     indoor: bool | None = None
+
+
+@dataclass(kw_only=True)
+class Combine(BaseModel):
+
+    op: CombineOp
+    """One tag property"""
+
+    terms: list[Expr]
 
 
 @dataclass(kw_only=True)
@@ -73,6 +93,9 @@ class EventRecord(BaseModel):
     tag: str | int | None = None
     """A name or a number."""
 
+    formula: Expr | None = None
+    """An expression tree; a union that contains itself through a model."""
+
     detail: DetailText | str | None = None
 
 
@@ -82,6 +105,14 @@ class Feeding(BaseModel):
     kind: Literal["feeding"]
 
     grams: int
+
+
+@dataclass(kw_only=True)
+class Number(BaseModel):
+
+    op: Literal["num"]
+
+    value: float
 
 
 @dataclass(kw_only=True)
@@ -98,10 +129,25 @@ Animal: TypeAlias = Cat | Dog
 Event: TypeAlias = Feeding | Walk
 """An event, told apart by its `kind` (no mapping)."""
 
+
+Expr: TypeAlias = Number | Combine
+"""An expression tree; a union that contains itself through a model."""
+
 bind(
     Cat,
     ("species", "species", read_str, True),
     ("indoor", "indoor", read_bool, False),
+)
+
+bind(
+    Combine,
+    ("op", "op", read_enum(CombineOp), True),
+    (
+        "terms",
+        "terms",
+        read_list(read_tagged("op", {"num": Number, "add": Combine, "mul": Combine})),
+        True,
+    ),
 )
 
 bind(
@@ -121,6 +167,12 @@ bind(
     ("event", "event", read_tagged("kind", {"feeding": Feeding, "walk": Walk}), True),
     ("subject", "subject", read_tagged("species", {"cat": Cat, "dog": Dog}), False),
     ("tag", "tag", read_union((), (read_str, read_int)), False),
+    (
+        "formula",
+        "formula",
+        read_tagged("op", {"num": Number, "add": Combine, "mul": Combine}),
+        False,
+    ),
     ("detail", "detail", read_union((DetailText,), (read_str,)), False),
 )
 
@@ -128,6 +180,12 @@ bind(
     Feeding,
     ("kind", "kind", read_str, True),
     ("grams", "grams", read_int, True),
+)
+
+bind(
+    Number,
+    ("op", "op", read_str, True),
+    ("value", "value", read_float, True),
 )
 
 bind(
