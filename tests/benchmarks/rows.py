@@ -54,7 +54,7 @@ def set_ratios(entries: list[Entry], reference: str, ref_seconds: float | None) 
 
 
 def generation(case: str, spec: Path, runs: int, scratch: Path) -> list[Entry]:
-    row = f"generate {case}"
+    row = f"generate {case} ({tools.count_operations(spec)} ops)"
     results: dict[str, list[measure.ProcRun]] = {g.name: [] for g in tools.GENERATORS}
     failed: set[str] = set()
 
