@@ -57,16 +57,27 @@ def generation(case: str, spec: Path, runs: int, scratch: Path) -> list[Entry]:
     row = f"generate {case} ({tools.count_operations(spec)} ops)"
     results: dict[str, list[measure.ProcRun]] = {g.name: [] for g in tools.GENERATORS}
     failed: set[str] = set()
+    warm_cache = scratch / "cache-warm"
+
+    def once(gen: tools.Generator, out: Path) -> measure.ProcRun:
+        env = dict(tools.ENV)
+        if gen.cache:  # ours: a fresh empty cache each run, or one shared, primed cache
+            cache = warm_cache if gen.cache == "warm" else out.with_name(out.name + "-cache")
+            env[tools.OURS_CACHE_ENV] = str(cache)
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        try:
+            return measure.run_process(gen.command(spec, out), cwd=str(scratch), env=env)
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+            if gen.cache == "cold":
+                shutil.rmtree(env[tools.OURS_CACHE_ENV], ignore_errors=True)
 
     def subject(gen: tools.Generator) -> Callable[[], float]:
         def run() -> float:
             if gen.name in failed:  # a tool that failed once is not run again
                 return float("nan")
-            out = scratch / f"{gen.name}-{len(results[gen.name])}"
-            shutil.rmtree(out, ignore_errors=True)
-            out.mkdir(parents=True)
-            res = measure.run_process(gen.command(spec, out), cwd=str(scratch), env=tools.ENV)
-            shutil.rmtree(out, ignore_errors=True)
+            res = once(gen, scratch / f"{gen.name}-{len(results[gen.name])}".replace(", ", "-").replace(" ", "-"))
             results[gen.name].append(res)
             if res.exit_code != 0:
                 failed.add(gen.name)
@@ -74,6 +85,10 @@ def generation(case: str, spec: Path, runs: int, scratch: Path) -> list[Entry]:
 
         return run
 
+    shutil.rmtree(warm_cache, ignore_errors=True)
+    for gen in tools.GENERATORS:
+        if gen.cache == "warm":  # prime the cache with one untimed run
+            once(gen, scratch / "priming")
     measure.interleave({g.name: subject(g) for g in tools.GENERATORS}, runs)
     entries = []
     for gen in tools.GENERATORS:
@@ -99,7 +114,7 @@ def generation(case: str, spec: Path, runs: int, scratch: Path) -> list[Entry]:
                 output_head="\n".join(last.output.splitlines()[:20])[:4000],
             )
         )
-    peers = [e for e in entries if e.subject != "ours" and e.seconds is not None]
+    peers = [e for e in entries if not e.subject.startswith("ours") and e.seconds is not None]
     fastest = min(peers, key=lambda e: e.seconds or 0.0, default=None)
     if fastest is None:
         set_ratios(entries, "faster peer", None)
