@@ -175,6 +175,8 @@ class Builder:
                 value = self.schema_type(extra, where + "/additionalProperties", hint + "Value")
                 return ir.MapOf(value, _constraints(schema))
             return ir.MapOf(ir.AnyType(), _constraints(schema))
+        if kind == "string" and schema.get("format") == "binary":
+            return ir.Primitive("file", "binary")
         if kind in _PRIMITIVES:
             fmt = schema.get("format")
             return ir.Primitive(_PRIMITIVES[kind], fmt if isinstance(fmt, str) else None, _constraints(schema))
@@ -204,9 +206,10 @@ class Builder:
         return ir.Ref(key)
 
     def _union(self, schema: dict[str, Any], key: str, where: str, hint: str) -> ir.Type:
+        kinds = [_variant_kind(v) for v in schema[key]]
         variants = tuple(
-            self.schema_type(v, f"{where}/{key}/{i}", f"{hint}Variant{i + 1}")
-            for i, v in enumerate(schema[key])
+            self.schema_type(v, f"{where}/{key}/{i}", hint + (kind if kinds.count(kind) == 1 else f"{kind}{i + 1}"))
+            for i, (v, kind) in enumerate(zip(schema[key], kinds))
         )
         disc = schema.get("discriminator")
         if not isinstance(disc, dict):
@@ -341,14 +344,18 @@ class Builder:
         if "$ref" in body:
             body = self.doc.resolve(body["$ref"], where + "/requestBody")
         content = body.get("content") or {}
-        media = next((m for m in content if m == "application/json" or m.endswith("+json")), None)
+        json_media = next((m for m in content if m == "application/json" or m.endswith("+json")), None)
+        form_media = next((m for m in content if m in ("multipart/form-data", "application/x-www-form-urlencoded")), None)
+        media = json_media or form_media or next(iter(content), None)
         if media is None:
-            raise self.fail(where + "/requestBody/content", "only JSON request bodies are supported")
+            raise self.fail(where + "/requestBody/content", "request body has no media type")
         schema_where = where + pointer("requestBody", "content", media, "schema")
-        schema = content[media].get("schema") or {}
-        resolved = schema
-        while isinstance(resolved, dict) and "$ref" in resolved:
-            resolved = self.doc.resolve(resolved["$ref"], schema_where)
+        schema = (content[media] or {}).get("schema") or {}
+        if media not in (json_media, form_media):
+            # Any other media type is sent as raw bytes (a file, an image, audio...).
+            return [ir.Param("body", "", "content", ir.Primitive("file", "binary"), bool(body.get("required")))]
+        location = "body" if media == json_media else "form"
+        resolved = self._deref(schema, schema_where)
         if isinstance(resolved, dict) and resolved.get("properties") and not resolved.get("allOf"):
             # Flatten the body's top-level properties into keyword arguments, as SDK users expect.
             required = resolved.get("required") or []
@@ -356,13 +363,15 @@ class Builder:
                 ir.Param(
                     wire,
                     "",
-                    "body",
+                    location,
                     self.schema_type(prop, schema_where + pointer("properties", wire), pascal(op_id) + pascal(wire)),
                     wire in required,
                     self.describe(prop, schema_where),
                 )
                 for wire, prop in resolved["properties"].items()
             ]
+        if location == "form":
+            raise self.fail(schema_where, "a form body needs an object schema with properties")
         return [ir.Param("body", "", "body", self.schema_type(schema, schema_where, pascal(op_id) + "Body"), bool(body.get("required")))]
 
     def describe(self, schema: Any, where: str) -> str:
@@ -392,10 +401,31 @@ class Builder:
             if not code.startswith("2"):
                 continue
             response = self._deref(responses[code] if code in responses else responses[int(code)], where)
-            for media, body in (response.get("content") or {}).items():
+            content = response.get("content") or {}
+            for media, body in content.items():
                 if media == "application/json" or media.endswith("+json"):
                     return self.schema_type(body.get("schema") or {}, where + pointer("responses", code, "content", media, "schema"), pascal(op_id) + "Response")
+            if content:
+                return ir.Primitive("bytes")  # audio, files, text: the body as it came
         return None
+
+
+def _variant_kind(schema: Any) -> str:
+    """How an inline union member is named after its union: `ModelEnum`, `ToolObject`..."""
+    if not isinstance(schema, dict):
+        return "Variant"
+    if "enum" in schema:
+        return "Enum"
+    if "properties" in schema or schema.get("type") == "object":
+        # Prefer what tells this member apart: its tag value, else its title.
+        for prop in (schema.get("properties") or {}).values():
+            if isinstance(prop, dict):
+                tag = prop.get("const", (prop.get("enum") or [None, None])[0] if len(prop.get("enum") or []) == 1 else None)
+                if isinstance(tag, str) and pascal(tag):
+                    return pascal(tag)
+        title = schema.get("title")
+        return pascal(title) if isinstance(title, str) and pascal(title) else "Object"
+    return "Variant"
 
 
 def _item_hint(hint: str) -> str:

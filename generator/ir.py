@@ -33,7 +33,7 @@ NO_CONSTRAINTS = Constraints()
 
 @dataclass(frozen=True)
 class Primitive:
-    kind: str  # "str" | "int" | "float" | "bool"
+    kind: str  # "str" | "int" | "float" | "bool" | "file" (bytes to upload) | "bytes" (a raw response body)
     format: str | None = None
     constraints: Constraints = NO_CONSTRAINTS
 
@@ -148,7 +148,7 @@ Decl = Union[Model, Enum, Alias]
 class Param:
     wire_name: str
     py_name: str
-    location: str  # "path" | "query" | "header" | "body"
+    location: str  # "path" | "query" | "header" | "body" (JSON) | "form" (multipart or urlencoded) | "content" (raw bytes)
     type: Type
     required: bool
     description: str = ""

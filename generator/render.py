@@ -19,7 +19,8 @@ from . import ir
 from .names import resource_class
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
-_READERS = {"str": "read_str", "int": "read_int", "float": "read_float", "bool": "read_bool"}
+_READERS = {"str": "read_str", "int": "read_int", "float": "read_float", "bool": "read_bool", "file": "read_str", "bytes": "read_bytes"}
+_ANNOTATIONS = {"file": "FileInput"}
 
 
 def literal(value: Any) -> str:
@@ -57,7 +58,7 @@ class Context:
 
     def annotation(self, t: ir.Type) -> str:
         if isinstance(t, ir.Primitive):
-            return t.kind
+            return _ANNOTATIONS.get(t.kind, t.kind)
         if isinstance(t, ir.AnyType):
             return "Any"
         if isinstance(t, ir.Const):
@@ -105,8 +106,8 @@ class Context:
         others = [self.reader(v) for v in t.variants if not self._is_model(v)]
         return f"read_union({_tuple(models)}, {_tuple(others)})"
 
-    def client_imports(self) -> tuple[list[str], list[str]]:
-        """(model names, runtime readers) that the client module uses."""
+    def client_imports(self) -> tuple[list[str], list[str], list[str]]:
+        """(model names, model runtime names, typing names) that the client module uses."""
         names: set[str] = set()
         code = []
         for op in self.api.operations:
@@ -115,10 +116,23 @@ class Context:
                 code.append(self.annotation(t))
             if op.response:
                 code.append(self.reader(op.response))
+                code.append(self.response_reader(op)[1] or "")
         text = " ".join(code)
         names = {d.py_name for d in self.api.decls if re.search(rf"\b{d.py_name}\b", text)}
-        readers = set(re.findall(r"\bread_\w+", text))
-        return sorted(names), sorted(readers)
+        typing = sorted(set(re.findall(r"\b(?:Any|Callable|Literal)\b", text)))
+        return sorted(names), runtime_names(text), typing
+
+    def model_imports(self) -> list[str]:
+        """The runtime names the models module uses."""
+        code = ["BaseModel bind"]
+        for d in self.api.decls:
+            if isinstance(d, ir.Model):
+                code += [self.field_annotation(f) + " " + self.reader(f.type) for f in d.fields]
+            elif isinstance(d, ir.Alias):
+                code.append(self.annotation(d.type))
+            else:
+                code.append("OpenEnum" if d.base == "str" else "OpenIntEnum")
+        return runtime_names(" ".join(code))
 
     def checker(self, t: ir.Type, seen: frozenset[str] = frozenset()) -> str | None:
         """A runtime expression building the check of a request value's spec limits, or None if it has none."""
@@ -166,6 +180,21 @@ class Context:
         text = " ".join(c["expr"] for op in self.api.operations for c in self.operation_checks(op))
         return sorted(set(re.findall(r"\bcheck_\w+", text)))
 
+    def response_reader(self, op: ir.Operation) -> tuple[str, str | None]:
+        """(what the method passes to read the response, a typed module-level reader if one is needed).
+
+        Readers of unions and containers are typed `Any -> Any`; a typed variable lets
+        mypy see what the method returns.
+        """
+        if op.response is None:
+            return "read_none", None
+        expr = self.reader(op.response)
+        decl = self.decls.get(op.response.key) if isinstance(op.response, ir.Ref) else None
+        if isinstance(op.response, ir.Primitive) or isinstance(decl, ir.Model):
+            return expr, None
+        name = "_read" + _operation_function(op)
+        return name, f"{name}: Callable[[Any], {self.annotation(op.response)}] = {expr}"
+
     def _is_model(self, t: ir.Type) -> bool:
         return isinstance(t, ir.Ref) and isinstance(self.decls[t.key], ir.Model)
 
@@ -188,6 +217,11 @@ class Context:
             if isinstance(d, ir.Alias):
                 visit(ir.Ref(d.key))
         return list(done.values())
+
+
+def runtime_names(code: str) -> list[str]:
+    """Names from the model runtime (`_models.py`) that a piece of generated code mentions."""
+    return sorted(set(re.findall(r"\b(?:read_\w+|FileInput|BaseModel|bind|OpenEnum|OpenIntEnum)\b", code)))
 
 
 def _tuple(items: list[str]) -> str:
@@ -259,7 +293,8 @@ def _params_expr(op: ir.Operation, location: str) -> str:
     params = [p for p in op.params if p.location == location]
     if not params:
         return "None"
-    builder = "json_body" if location == "body" else "query_params"
+    # Form values go through json_body too: it drops omitted arguments and turns models into dicts.
+    builder = "query_params" if location == "query" else "json_body"
     return f"{builder}({{{', '.join(f'{literal(p.wire_name)}: {p.py_name}' for p in params)}}})"
 
 
@@ -267,9 +302,13 @@ def _operation_doc(op: ir.Operation) -> str:
     text = "\n\n".join(t for t in (op.summary, op.description) if t) or op.operation_id
     if op.deprecated:
         text = "Deprecated. " + text
-    args = [f"{p.py_name}: {' '.join(p.description.split())}" for p in op.params if p.description]
+    args = [
+        textwrap.fill(f"{p.py_name}: {' '.join(p.description.split())}", 80, initial_indent="    ", subsequent_indent="        ", break_long_words=False, break_on_hyphens=False)
+        for p in op.params
+        if p.description
+    ]
     if args:
-        text += "\n\nArgs:\n" + "\n".join("    " + a for a in args)
+        text += "\n\nArgs:\n" + "\n".join(args)
     return text
 
 
@@ -325,10 +364,12 @@ class Renderer:
             keyword_params=_keyword_params,
             path_expr=_path_expr,
             body_expr=lambda op: _params_expr(op, "body"),
+            content_param=lambda op: next((p.py_name for p in op.params if p.location == "content"), None),
             params_expr=_params_expr,
             operation_doc=_operation_doc,
             operation_function=_operation_function,
             operation_checks=self.ctx.operation_checks,
+            response_reader=self.ctx.response_reader,
             call_args=_call_args,
             api=api,
             header=self.header,
@@ -346,7 +387,7 @@ class Renderer:
             "__init__.py": self.env.get_template("__init__.py.jinja").render(
                 exports=sorted(d.py_name for d in decls)
             ),
-            "models.py": self.env.get_template("models.py.jinja").render(**model_view),
+            "models.py": self.env.get_template("models.py.jinja").render(**model_view, imports=self.ctx.model_imports()),
             "_client.py": self.env.get_template("_client.py.jinja").render(
                 resources=_resource_tree(self.api),
                 imports=self.ctx.client_imports(),

@@ -1,18 +1,23 @@
 """Golden trees: each folder under tests/golden/ holds a spec, a config and the expected package.
 
-`python -m tests.golden` (or `make golden`) rewrites every expected tree after a deliberate change.
+Only the files rendered from templates are kept there; the static runtime copied into every
+package is checked once, through the drift check of generated/. `python -m tests.golden`
+(or `make golden`) rewrites every expected tree after a deliberate change.
 """
 
 from __future__ import annotations
 
+import difflib
+import shutil
 from pathlib import Path
 
 from generator.config import Config, load_config
 from generator.pipeline import generate
-from generator.write import diff_tree, write_tree
+from generator.render import templates_dir
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 REGENERATE = "make golden"
+RUNTIME = {p.name for p in (templates_dir() / "runtime").glob("*.py")}
 
 
 def cases() -> list[Path]:
@@ -23,16 +28,33 @@ def case_config(case: Path) -> Config:
     return load_config(case / "config.yaml")
 
 
+def rendered(case: Path) -> dict[str, str]:
+    """The case's generated files, less the static runtime."""
+    return {k: v for k, v in generate(case_config(case)).items() if k not in RUNTIME}
+
+
 def case_diff(case: Path) -> str:
     config = case_config(case)
     target = config.output / config.build.package
-    return diff_tree(generate(config), target, target.relative_to(GOLDEN.parent.parent).as_posix())
+    expected = rendered(case)
+    on_disk = {p.name: p.read_text(encoding="utf-8") for p in sorted(target.glob("*")) if p.is_file()} if target.is_dir() else {}
+    label = target.relative_to(GOLDEN.parent.parent).as_posix()
+    out: list[str] = []
+    for name in sorted(set(expected) | set(on_disk)):
+        old, new = on_disk.get(name, ""), expected.get(name, "")
+        if old != new or (name in expected) != (name in on_disk):
+            out.extend(difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"{label}/{name}", f"{label}/{name}"))
+    return "".join(out)
 
 
 def main() -> None:
     for case in cases():
         config = case_config(case)
-        write_tree(generate(config), config.output / config.build.package)
+        target = config.output / config.build.package
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        for name, text in rendered(case).items():
+            (target / name).write_text(text, encoding="utf-8", newline="\n")
         print(f"rewrote {case.name}")
 
 

@@ -37,19 +37,16 @@ def test_unsupported_operation_is_skipped_with_a_warning_not_silently(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
-        f"warning: {GOLDEN / 'unions' / 'openapi.yaml'}#/paths/~1pets~1{{pet_id}}~1photo/put/requestBody/content: "
-        "operation skipped: only JSON request bodies are supported"
+        f"warning: {GOLDEN / 'unions' / 'openapi.yaml'}#/paths/~1pets~1{{pet_id}}~1notes/post/requestBody/content/"
+        "application~1x-www-form-urlencoded/schema: operation skipped: a form body needs an object schema with properties"
     ]
-    assert "def upload_pet_photo" not in (tmp_path / "pets" / "_client.py").read_text()
+    client = (tmp_path / "pets" / "_client.py").read_text()
+    assert "def add_pet_note" not in client and "def attach_pet_document" in client
 
 
-def test_a_union_that_contains_itself_through_a_model_reads_and_writes(monkeypatch):
-    import sys
-
-    monkeypatch.syspath_prepend(str(GOLDEN / "unions" / "expected"))
-    for name in [m for m in sys.modules if m == "pets" or m.startswith("pets.")]:
-        monkeypatch.delitem(sys.modules, name)
-    from pets import Combine, EventRecord, Number
+def test_a_union_that_contains_itself_through_a_model_reads_and_writes(monkeypatch, pets_package):
+    pets = _pets(monkeypatch, pets_package)
+    Combine, EventRecord, Number = pets.Combine, pets.EventRecord, pets.Number
 
     data = {
         "id": "e1",
@@ -62,3 +59,57 @@ def test_a_union_that_contains_itself_through_a_model_reads_and_writes(monkeypat
     inner = record.formula.terms[1]
     assert isinstance(inner, Combine) and inner.op == "mul"
     assert record.to_dict() == data
+
+
+@pytest.fixture
+def pets_package(golden_packages):
+    return golden_packages("unions")
+
+
+def _pets(monkeypatch, package):
+    import sys
+
+    monkeypatch.syspath_prepend(str(package.parent))
+    for name in [m for m in sys.modules if m == "pets" or m.startswith("pets.")]:
+        monkeypatch.delitem(sys.modules, name)
+    import pets
+
+    return pets
+
+
+def test_multipart_upload_and_binary_response(monkeypatch, pets_package):
+    import httpx
+
+    pets = _pets(monkeypatch, pets_package)
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, content=b"%PDF-1.7 ...", headers={"content-type": "application/pdf"})
+
+    client = pets.PetsClient(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    pdf = client.pets.documents.attach_pet_document("p1", file=("vet.txt", b"all good"), title="Checkup", tags=["a", "b"], urgent=False)
+    assert pdf == b"%PDF-1.7 ..."
+    (request,) = seen
+    assert request.url.path == "/pets/p1/documents"
+    assert request.headers["content-type"].startswith("multipart/form-data; boundary=")
+    body = request.content
+    assert b'name="file"; filename="vet.txt"' in body and b"all good" in body
+    assert b'name="title"\r\n\r\nCheckup' in body
+    assert body.count(b'name="tags"') == 2
+    assert b'name="urgent"\r\n\r\nfalse' in body
+
+
+def test_raw_binary_body(monkeypatch, pets_package):
+    import httpx
+
+    pets = _pets(monkeypatch, pets_package)
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    client = pets.PetsClient(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    assert client.pets.photo.upload_pet_photo("p1", body=b"\x89PNG...") is None
+    assert seen[0].method == "PUT" and seen[0].content == b"\x89PNG..."

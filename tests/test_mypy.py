@@ -9,12 +9,11 @@ from .conftest import GENERATED
 from .golden import cases, case_config
 
 
-def test_generated_code_is_mypy_strict_clean():
+def test_generated_code_is_mypy_strict_clean(golden_packages):
     packages = {"openai_chat": GENERATED / "openai_chat"}
     for case in cases():
-        config = case_config(case)
         # nullable_30 and nullable_31 are byte-identical (test_golden asserts it): check one.
-        packages.setdefault(config.build.package, config.output / config.build.package)
+        packages.setdefault(case_config(case).build.package, golden_packages(case.name))
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *map(str, packages.values())],
         capture_output=True,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import gc
 import json
 import logging
 import os
@@ -28,7 +29,7 @@ from ._exceptions import (
     APITimeoutError,
     status_error_class,
 )
-from ._models import BaseModel, ValidationError, dump
+from ._models import BaseModel, ValidationError, dump, read_bytes
 
 T = TypeVar("T")
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
@@ -100,6 +101,8 @@ class Options:
         "extra_query",
         "extra_body",
         "timeout",
+        "form",
+        "content",
     )
 
     def __init__(
@@ -112,6 +115,8 @@ class Options:
         extra_query: Query | None,
         extra_body: Body | None,
         timeout: Timeout | NotGiven,
+        form: dict[str, Any] | None = None,
+        content: Any = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -121,6 +126,8 @@ class Options:
         self.extra_query = extra_query
         self.extra_body = extra_body
         self.timeout = timeout
+        self.form = form  # multipart or urlencoded fields, files among them
+        self.content = content  # a raw body (bytes or a binary file)
 
 
 # Retries: which outcomes, and how long to wait.
@@ -193,8 +200,36 @@ def make_status_error(response: httpx.Response, secret: str = "") -> APIStatusEr
     )
 
 
+def _is_file(value: Any) -> bool:
+    return isinstance(value, (bytes, bytearray, tuple)) or hasattr(value, "read")
+
+
+def _form_value(value: Any) -> Any:
+    """Form fields are text: scalars as they are, lists repeated, objects as JSON."""
+    if isinstance(value, (dict, BaseModel)):
+        return json.dumps(dump(value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if type(value) is list:
+        return [_form_value(v) for v in value]
+    return value
+
+
 def parse_response(response: httpx.Response, cast: Callable[[Any], T]) -> T:
     """Read a 2xx body with the generated reader; any misfit becomes APIResponseValidationError."""
+    if cast is read_bytes:
+        return cast(response.content)
+    if not gc.isenabled():
+        return _parse_json(response, cast)
+    # Decoding and reading a body makes many objects and no cycles: don't collect meanwhile.
+    gc.disable()
+    try:
+        return _parse_json(response, cast)
+    finally:
+        gc.enable()
+
+
+def _parse_json(response: httpx.Response, cast: Callable[[Any], T]) -> T:
     content = response.content
     try:
         data = json.loads(content) if content else None
@@ -370,13 +405,37 @@ class BaseClient(Generic[HttpT]):
         query = (
             o.query if o.extra_query is None else {**(o.query or {}), **o.extra_query}
         )
+        timeout = self.timeout if isinstance(o.timeout, NotGiven) else o.timeout
+        if o.form is not None or o.content is not None:
+            fields = {**(o.form or {}), **(o.extra_body or {})}
+            files = [
+                (k, f)
+                for k, v in fields.items()
+                for f in (v if type(v) is list else [v])
+                if _is_file(f)
+            ]
+            data = {
+                k: _form_value(v)
+                for k, v in fields.items()
+                if not any(k == name for name, _ in files)
+            }
+            return self._http.build_request(
+                o.method,
+                self.base_url + o.path,
+                params=query,
+                headers=headers,
+                timeout=timeout,
+                files=files or None,
+                data=data or None,
+                content=o.content.read() if hasattr(o.content, "read") else o.content,
+            )
         return self._http.build_request(
             o.method,
             self.base_url + o.path,
             json=body,
             params=query,
             headers=headers,
-            timeout=self.timeout if isinstance(o.timeout, NotGiven) else o.timeout,
+            timeout=timeout,
         )
 
     def _connection_error(

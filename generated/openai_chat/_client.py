@@ -102,10 +102,10 @@ class ChatCompletionsResource:
         Args:
             completion_id: The ID of the chat completion to update.
             metadata: Set of 16 key-value pairs that can be attached to an object. This
-            can be useful for storing additional information about the object in a
-            structured format, and querying for objects via API or the dashboard. Keys
-            are strings with a maximum length of 64 characters. Values are strings with
-            a maximum length of 512 characters.
+                can be useful for storing additional information about the object in a
+                structured format, and querying for objects via API or the dashboard.
+                Keys are strings with a maximum length of 64 characters. Values are
+                strings with a maximum length of 512 characters.
         """
         return self._client.request(
             _chat_completions_update(
@@ -136,10 +136,10 @@ class ChatCompletionsResourceWithRawResponse:
         Args:
             completion_id: The ID of the chat completion to update.
             metadata: Set of 16 key-value pairs that can be attached to an object. This
-            can be useful for storing additional information about the object in a
-            structured format, and querying for objects via API or the dashboard. Keys
-            are strings with a maximum length of 64 characters. Values are strings with
-            a maximum length of 512 characters.
+                can be useful for storing additional information about the object in a
+                structured format, and querying for objects via API or the dashboard.
+                Keys are strings with a maximum length of 64 characters. Values are
+                strings with a maximum length of 512 characters.
         """
         return self._client.request_raw(
             _chat_completions_update(
@@ -171,10 +171,10 @@ class AsyncChatCompletionsResource:
         Args:
             completion_id: The ID of the chat completion to update.
             metadata: Set of 16 key-value pairs that can be attached to an object. This
-            can be useful for storing additional information about the object in a
-            structured format, and querying for objects via API or the dashboard. Keys
-            are strings with a maximum length of 64 characters. Values are strings with
-            a maximum length of 512 characters.
+                can be useful for storing additional information about the object in a
+                structured format, and querying for objects via API or the dashboard.
+                Keys are strings with a maximum length of 64 characters. Values are
+                strings with a maximum length of 512 characters.
         """
         return await self._client.request(
             _chat_completions_update(
@@ -205,10 +205,10 @@ class AsyncChatCompletionsResourceWithRawResponse:
         Args:
             completion_id: The ID of the chat completion to update.
             metadata: Set of 16 key-value pairs that can be attached to an object. This
-            can be useful for storing additional information about the object in a
-            structured format, and querying for objects via API or the dashboard. Keys
-            are strings with a maximum length of 64 characters. Values are strings with
-            a maximum length of 512 characters.
+                can be useful for storing additional information about the object in a
+                structured format, and querying for objects via API or the dashboard.
+                Keys are strings with a maximum length of 64 characters. Values are
+                strings with a maximum length of 512 characters.
         """
         return await self._client.request_raw(
             _chat_completions_update(

@@ -6,9 +6,16 @@ from __future__ import annotations
 import gc
 import json
 from enum import Enum
-from typing import Any, Callable, ClassVar, Mapping, TypeVar
+from typing import IO, Any, Callable, ClassVar, Mapping, TypeAlias, TypeVar, Union
 
 Reader = Callable[[Any], Any]
+# What an upload argument accepts: the bytes, a binary file, or (filename, content[, media type]).
+FileInput: TypeAlias = Union[
+    bytes,
+    IO[bytes],
+    tuple[str, Union[bytes, IO[bytes]]],
+    tuple[str, Union[bytes, IO[bytes]], str],
+]
 M = TypeVar("M", bound="BaseModel")
 E = TypeVar("E", bound=Enum)
 
@@ -74,6 +81,8 @@ class BaseModel:
     _attrs_: ClassVar[dict[str, str]] = {}
     # (wire name, attribute, JSON types stored as they are, reader): derived from _wire_.
     _fast_: ClassVar[tuple[tuple[str, str, tuple[type, ...], Reader], ...]] = ()
+    # True when every wire name is its attribute name (most models): see `_read`.
+    _simple_: ClassVar[bool] = False
     _keys: tuple[str, ...] | None = None
     _extra: dict[str, Any] | None = None
     # The `x-request-id` of the response this model was read from (set by the client).
@@ -95,7 +104,26 @@ class BaseModel:
     def _read(cls: type[M], data: Any) -> M:
         if type(data) is not dict:
             raise ValidationError(f"expected object, got {_kind(data)}")
-        self = cls.__new__(cls)
+        if cls._simple_ and data.keys() <= cls._attrs_.keys():
+            # Fast path (wire names are attribute names, nothing unknown): copy the dict
+            # in C and convert only what is not already the right JSON scalar. Absent
+            # fields are left out and read as the class-level None.
+            values = data.copy()
+            for wire, _, plain, read in cls._fast_:
+                value = values.get(wire)
+                if value is None or type(value) in plain:
+                    continue
+                try:
+                    values[wire] = read(value)
+                except ValidationError as e:
+                    raise e.within(wire) from None
+                except RecursionError:
+                    raise ValidationError("nesting too deep", (wire,)) from None
+            values["_parsed"] = True
+            self = _new(cls)
+            self.__dict__ = values
+            return self
+        self = _new(cls)
         values = self.__dict__
         get = data.get
         for wire, attr, plain, read in cls._fast_:
@@ -126,6 +154,11 @@ class BaseModel:
             gc.enable()
 
     def to_dict(self) -> dict[str, Any]:
+        values = self.__dict__
+        if (
+            "_parsed" in values
+        ):  # read by the fast path: the fields as read, then any set since
+            return {k: dump(v) for k, v in values.items() if k[0] != "_"}
         out: dict[str, Any] = {}
         attrs = self._attrs_
         extra = self._extra or {}
@@ -152,13 +185,36 @@ class BaseModel:
         return self._extra
 
 
+_new = object.__new__
+
+
+def _direct(read: Reader) -> Reader:
+    """The reader to call from inside a parse: a model's `_read`, skipping `from_dict`'s set-up."""
+    owner = getattr(read, "__self__", None)
+    if (
+        isinstance(owner, type)
+        and issubclass(owner, BaseModel)
+        and read.__name__ == "from_dict"
+    ):
+        return owner._read
+    return read
+
+
 def bind(model: type[BaseModel], *fields: tuple[str, str, Reader, bool]) -> None:
     """Attach the wire format to a generated model class."""
     model._wire_ = fields
     model._attrs_ = {wire: attr for wire, attr, _, _ in fields}
-    model._fast_ = tuple(
-        (wire, attr, getattr(read, "plain", ()), read) for wire, attr, read, _ in fields
-    )
+    fast = []
+    for wire, attr, read, _ in fields:
+        # A field's null is handled before its reader is called: skip nullable wrappers.
+        read = getattr(read, "inner", read)
+        fast.append((wire, attr, getattr(read, "plain", ()), _direct(read)))
+    model._fast_ = tuple(fast)
+    model._simple_ = all(wire == attr for wire, attr, _, _ in fields)
+    for _, attr, _, _ in fields:
+        if not hasattr(model, attr):
+            # A required field the server left out reads as None, like an optional one.
+            setattr(model, attr, None)
 
 
 class OpenEnum(str, Enum):
@@ -210,18 +266,26 @@ def _typed(name: str, *types: type) -> Reader:
     return read
 
 
-read_str = _typed("string", str)
-read_int = _typed("integer", int)
-read_float = _typed("number", float, int)
-read_bool = _typed("boolean", bool)
+read_str: Callable[[Any], str] = _typed("string", str)
+read_int: Callable[[Any], int] = _typed("integer", int)
+read_float: Callable[[Any], float] = _typed("number", float, int)
+read_bool: Callable[[Any], bool] = _typed("boolean", bool)
 
 
 def read_any(value: Any) -> Any:
     return value
 
 
+def read_bytes(value: Any) -> bytes:
+    """Marks an operation whose response body is returned as bytes, undecoded."""
+    if type(value) is not bytes:
+        raise ValidationError(f"expected bytes, got {_kind(value)}")
+    return value
+
+
 def read_list(item: Reader) -> Reader:
     plain: tuple[type, ...] = getattr(item, "plain", ())
+    item = _direct(item)
 
     def read(value: Any) -> Any:
         if type(value) is not list:
@@ -229,10 +293,11 @@ def read_list(item: Reader) -> Reader:
         if item is read_any:
             return value
         if plain:
-            for i, v in enumerate(value):
+            for v in value:
                 if type(v) not in plain:
+                    i = next(i for i, v in enumerate(value) if type(v) not in plain)
                     raise ValidationError(
-                        f"expected {_kind(plain[0]())}, got {_kind(v)}", (i,)
+                        f"expected {_kind(plain[0]())}, got {_kind(value[i])}", (i,)
                     )
             return value
         try:
@@ -250,6 +315,8 @@ def read_list(item: Reader) -> Reader:
 
 
 def read_map(item: Reader) -> Reader:
+    item = _direct(item)
+
     def read(value: Any) -> Any:
         if type(value) is not dict:
             raise ValidationError(f"expected object, got {_kind(value)}")
@@ -265,9 +332,12 @@ def read_map(item: Reader) -> Reader:
 
 
 def read_nullable(item: Reader) -> Reader:
+    item = _direct(item)
+
     def read(value: Any) -> Any:
         return None if value is None else item(value)
 
+    read.inner = item  # type: ignore[attr-defined]
     return read
 
 
@@ -307,7 +377,7 @@ def read_tagged(prop: str, mapping: dict[str, type[BaseModel]]) -> Reader:
         model = (mapping.get(tag) if isinstance(tag, str) else None) or _best_model(
             models, value
         )
-        return model.from_dict(value)
+        return model._read(value)
 
     return read
 
@@ -319,7 +389,7 @@ def read_union(
 
     def read(value: Any) -> Any:
         if type(value) is dict and models:
-            return _best_model(models, value).from_dict(value)
+            return _best_model(models, value)._read(value)
         for other in others:
             try:
                 return other(value)

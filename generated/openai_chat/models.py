@@ -10,9 +10,7 @@ from typing import Any, Literal, TypeAlias
 from ._models import (
     BaseModel,
     OpenEnum,
-    OpenIntEnum,
     bind,
-    read_any,
     read_bool,
     read_enum,
     read_float,
@@ -22,7 +20,6 @@ from ._models import (
     read_nullable,
     read_str,
     read_tagged,
-    read_union,
 )
 
 __all__ = [

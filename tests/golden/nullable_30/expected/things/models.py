@@ -10,10 +10,7 @@ from typing import Any, Literal, TypeAlias
 from ._models import (
     BaseModel,
     OpenEnum,
-    OpenIntEnum,
     bind,
-    read_any,
-    read_bool,
     read_enum,
     read_float,
     read_int,
@@ -21,8 +18,6 @@ from ._models import (
     read_map,
     read_nullable,
     read_str,
-    read_tagged,
-    read_union,
 )
 
 __all__ = [

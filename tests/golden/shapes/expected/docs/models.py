@@ -13,16 +13,12 @@ from ._models import (
     OpenIntEnum,
     bind,
     read_any,
-    read_bool,
     read_enum,
     read_float,
     read_int,
     read_list,
     read_map,
-    read_nullable,
     read_str,
-    read_tagged,
-    read_union,
 )
 
 __all__ = [

@@ -25,7 +25,32 @@ from ._base_client import (
     query_params,
     read_none,
 )
+from ._models import FileInput, read_bytes
 from .models import Event, EventRecord
+
+
+def _pets_documents_attach_pet_document(
+    pet_id: str,
+    file: FileInput,
+    title: str | NotGiven,
+    tags: list[str] | NotGiven,
+    urgent: bool | NotGiven,
+    extra_headers: Headers | None,
+    extra_query: Query | None,
+    extra_body: Body | None,
+    timeout: Timeout | NotGiven,
+) -> Options:
+    return Options(
+        "post",
+        "/pets/" + path_param(pet_id) + "/documents",
+        None,
+        None,
+        extra_headers,
+        extra_query,
+        extra_body,
+        timeout,
+        form=json_body({"file": file, "title": title, "tags": tags, "urgent": urgent}),
+    )
 
 
 def _pets_events_create(
@@ -50,16 +75,41 @@ def _pets_events_create(
     )
 
 
+def _pets_photo_upload_pet_photo(
+    pet_id: str,
+    body: FileInput | NotGiven,
+    extra_headers: Headers | None,
+    extra_query: Query | None,
+    extra_body: Body | None,
+    timeout: Timeout | NotGiven,
+) -> Options:
+    return Options(
+        "put",
+        "/pets/" + path_param(pet_id) + "/photo",
+        None,
+        None,
+        extra_headers,
+        extra_query,
+        extra_body,
+        timeout,
+        content=body,
+    )
+
+
 class PetsResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = PetsResourceWithRawResponse(client)
+        self.documents = PetsDocumentsResource(client)
+        self.photo = PetsPhotoResource(client)
         self.events = PetsEventsResource(client)
 
 
 class PetsResourceWithRawResponse:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
+        self.documents = PetsDocumentsResourceWithRawResponse(client)
+        self.photo = PetsPhotoResourceWithRawResponse(client)
         self.events = PetsEventsResourceWithRawResponse(client)
 
 
@@ -67,13 +117,171 @@ class AsyncPetsResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.with_raw_response = AsyncPetsResourceWithRawResponse(client)
+        self.documents = AsyncPetsDocumentsResource(client)
+        self.photo = AsyncPetsPhotoResource(client)
         self.events = AsyncPetsEventsResource(client)
 
 
 class AsyncPetsResourceWithRawResponse:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+        self.documents = AsyncPetsDocumentsResourceWithRawResponse(client)
+        self.photo = AsyncPetsPhotoResourceWithRawResponse(client)
         self.events = AsyncPetsEventsResourceWithRawResponse(client)
+
+
+class PetsDocumentsResource:
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = PetsDocumentsResourceWithRawResponse(client)
+
+    def attach_pet_document(
+        self,
+        pet_id: str,
+        *,
+        file: FileInput,
+        title: str | NotGiven = NOT_GIVEN,
+        tags: list[str] | NotGiven = NOT_GIVEN,
+        urgent: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """Attach a document; the server answers with its rendered PDF.
+
+        Args:
+            file: The document.
+        """
+        return self._client.request(
+            _pets_documents_attach_pet_document(
+                pet_id,
+                file,
+                title,
+                tags,
+                urgent,
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+            ),
+            read_bytes,
+        )
+
+
+class PetsDocumentsResourceWithRawResponse:
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def attach_pet_document(
+        self,
+        pet_id: str,
+        *,
+        file: FileInput,
+        title: str | NotGiven = NOT_GIVEN,
+        tags: list[str] | NotGiven = NOT_GIVEN,
+        urgent: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[bytes]:
+        """Attach a document; the server answers with its rendered PDF.
+
+        Args:
+            file: The document.
+        """
+        return self._client.request_raw(
+            _pets_documents_attach_pet_document(
+                pet_id,
+                file,
+                title,
+                tags,
+                urgent,
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+            ),
+            read_bytes,
+        )
+
+
+class AsyncPetsDocumentsResource:
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncPetsDocumentsResourceWithRawResponse(client)
+
+    async def attach_pet_document(
+        self,
+        pet_id: str,
+        *,
+        file: FileInput,
+        title: str | NotGiven = NOT_GIVEN,
+        tags: list[str] | NotGiven = NOT_GIVEN,
+        urgent: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> bytes:
+        """Attach a document; the server answers with its rendered PDF.
+
+        Args:
+            file: The document.
+        """
+        return await self._client.request(
+            _pets_documents_attach_pet_document(
+                pet_id,
+                file,
+                title,
+                tags,
+                urgent,
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+            ),
+            read_bytes,
+        )
+
+
+class AsyncPetsDocumentsResourceWithRawResponse:
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def attach_pet_document(
+        self,
+        pet_id: str,
+        *,
+        file: FileInput,
+        title: str | NotGiven = NOT_GIVEN,
+        tags: list[str] | NotGiven = NOT_GIVEN,
+        urgent: bool | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[bytes]:
+        """Attach a document; the server answers with its rendered PDF.
+
+        Args:
+            file: The document.
+        """
+        return await self._client.request_raw(
+            _pets_documents_attach_pet_document(
+                pet_id,
+                file,
+                title,
+                tags,
+                urgent,
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+            ),
+            read_bytes,
+        )
 
 
 class PetsEventsResource:
@@ -227,6 +435,100 @@ class AsyncPetsEventsResourceWithRawResponse:
                 timeout,
             ),
             EventRecord.from_dict,
+        )
+
+
+class PetsPhotoResource:
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = PetsPhotoResourceWithRawResponse(client)
+
+    def upload_pet_photo(
+        self,
+        pet_id: str,
+        *,
+        body: FileInput | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """uploadPetPhoto"""
+        return self._client.request(
+            _pets_photo_upload_pet_photo(
+                pet_id, body, extra_headers, extra_query, extra_body, timeout
+            ),
+            read_none,
+        )
+
+
+class PetsPhotoResourceWithRawResponse:
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def upload_pet_photo(
+        self,
+        pet_id: str,
+        *,
+        body: FileInput | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """uploadPetPhoto"""
+        return self._client.request_raw(
+            _pets_photo_upload_pet_photo(
+                pet_id, body, extra_headers, extra_query, extra_body, timeout
+            ),
+            read_none,
+        )
+
+
+class AsyncPetsPhotoResource:
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncPetsPhotoResourceWithRawResponse(client)
+
+    async def upload_pet_photo(
+        self,
+        pet_id: str,
+        *,
+        body: FileInput | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """uploadPetPhoto"""
+        return await self._client.request(
+            _pets_photo_upload_pet_photo(
+                pet_id, body, extra_headers, extra_query, extra_body, timeout
+            ),
+            read_none,
+        )
+
+
+class AsyncPetsPhotoResourceWithRawResponse:
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def upload_pet_photo(
+        self,
+        pet_id: str,
+        *,
+        body: FileInput | NotGiven = NOT_GIVEN,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """uploadPetPhoto"""
+        return await self._client.request_raw(
+            _pets_photo_upload_pet_photo(
+                pet_id, body, extra_headers, extra_query, extra_body, timeout
+            ),
+            read_none,
         )
 
 
