@@ -33,8 +33,8 @@ LEGEND = """
 median: wall time (generate: whole process; import: minus a bare interpreter; call: per call).
 peak MiB: ru_maxrss of the generator process. (dict): from the decoded dict; (bytes): from
 the raw bytes, JSON decoding included. Generation "ours" starts from an empty formatting
-cache each run (the target applies to it); "ours, warm cache" reuses a cache primed by one
-untimed run. Samples interleaved, garbage collector on."""
+cache each run (the target applies to it); "ours, warm cache" reuses the cache of the first
+cold run. Samples interleaved, garbage collector on."""
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,7 @@ class Generator:
 # Where our generator keeps its formatting cache (generator/format.py).
 OURS_CACHE_ENV = "OASFORGE_CACHE_DIR"
 
+# Each round runs these in order: the first cold run of ours primes the warm cache.
 GENERATORS = [
     Generator("ours", ours_command, ours_summary, cache="cold"),
     Generator("ours, warm cache", ours_command, ours_summary, cache="warm"),
