@@ -1,4 +1,4 @@
-"""Timing helpers: interleaved sampling, child processes with peak memory, medians."""
+"""Timing utilities: interleaved sampling, child processes with peak memory, medians."""
 
 from __future__ import annotations
 
