@@ -33,3 +33,6 @@ golden: $(STAMP)  ## rewrite the golden trees under tests/golden/ after a delibe
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache
+
+# `make bench`: generation, parsing, import and per-call figures against the peers (its own virtualenv).
+include tests/benchmarks/bench.mk

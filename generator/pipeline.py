@@ -35,4 +35,5 @@ def generate(config: Config, strict: bool = False) -> dict[str, str]:
     for problem in skipped:
         print(f"warning: {problem}", file=sys.stderr)
     api = name(api, doc.path)
-    return format_files(render(api, Path(config.spec).name))
+    rendered, runtime = render(api, Path(config.spec).name)
+    return {**format_files(rendered), **runtime}

@@ -397,11 +397,18 @@ class Renderer:
             ),
             "py.typed": "",
         }
-        for item in sorted((self.root / "runtime").iterdir(), key=lambda p: p.name):
-            if item.name.endswith(".py"):
-                out[item.name] = self.header + item.read_text(encoding="utf-8")
         return out
 
+    def runtime(self) -> dict[str, str]:
+        """The static runtime, copied as it is (it is kept black-formatted in templates/runtime/)."""
+        return {
+            item.name: self.header + item.read_text(encoding="utf-8")
+            for item in sorted((self.root / "runtime").iterdir(), key=lambda p: p.name)
+            if item.name.endswith(".py")
+        }
 
-def render(api: ir.Api, source_name: str) -> dict[str, str]:
-    return Renderer(api, source_name).files()
+
+def render(api: ir.Api, source_name: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(the files rendered from templates, the static runtime files)."""
+    renderer = Renderer(api, source_name)
+    return renderer.files(), renderer.runtime()

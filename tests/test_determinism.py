@@ -39,3 +39,15 @@ def test_every_file_is_marked_and_imports_stay_inside_the_package():
 
 
 ALLOWED = set(sys.stdlib_module_names) | {"httpx"}
+
+
+def test_static_runtime_is_kept_black_formatted():
+    """The runtime is copied without formatting: it must already be what black makes of it."""
+    import black
+
+    from generator.render import templates_dir
+
+    mode = black.Mode(target_versions={black.mode.TargetVersion.PY310})
+    for path in sorted((templates_dir() / "runtime").glob("*.py")):
+        text = "# header\n" + path.read_text()
+        assert black.format_str(text, mode=mode) == text, f"run black on {path}"

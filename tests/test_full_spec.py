@@ -49,6 +49,7 @@ def test_names_are_words_not_numbers(full):
 
 def test_rendered_code_compiles(full):
     _, api, _ = full
-    for path, text in render(api, "openai.yaml").items():
+    rendered, runtime = render(api, "openai.yaml")
+    for path, text in {**rendered, **runtime}.items():
         if path.endswith(".py"):
             compile(text, path, "exec")

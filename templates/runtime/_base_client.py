@@ -77,7 +77,11 @@ def json_body(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def query_params(fields: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: dump(v) for k, v in fields.items() if not isinstance(v, NotGiven) and v is not None}
+    return {
+        k: dump(v)
+        for k, v in fields.items()
+        if not isinstance(v, NotGiven) and v is not None
+    }
 
 
 def read_none(value: Any) -> None:
@@ -87,7 +91,18 @@ def read_none(value: Any) -> None:
 class Options:
     """One call, as the generated method describes it: nothing here depends on the client."""
 
-    __slots__ = ("method", "path", "body", "query", "extra_headers", "extra_query", "extra_body", "timeout", "form", "content")
+    __slots__ = (
+        "method",
+        "path",
+        "body",
+        "query",
+        "extra_headers",
+        "extra_query",
+        "extra_body",
+        "timeout",
+        "form",
+        "content",
+    )
 
     def __init__(
         self,
@@ -179,7 +194,9 @@ def make_status_error(response: httpx.Response, secret: str = "") -> APIStatusEr
         message = message[:2000] + "..."
     if secret and secret in message:
         message = message.replace(secret, "[REDACTED]")
-    return status_error_class(response.status_code)(message, response=response, body=body)
+    return status_error_class(response.status_code)(
+        message, response=response, body=body
+    )
 
 
 def _is_file(value: Any) -> bool:
@@ -216,15 +233,28 @@ def _parse_json(response: httpx.Response, cast: Callable[[Any], T]) -> T:
     try:
         data = json.loads(content) if content else None
     except RecursionError:
-        raise APIResponseValidationError("$: response body is nested too deeply", response, "$") from None
+        raise APIResponseValidationError(
+            "$: response body is nested too deeply", response, "$"
+        ) from None
     except ValueError as e:
-        raise APIResponseValidationError(f"$: response body is not valid JSON ({e})", response, "$") from None
+        raise APIResponseValidationError(
+            f"$: response body is not valid JSON ({e})", response, "$"
+        ) from None
     try:
         result = cast(data)
     except ValidationError as e:
         raise APIResponseValidationError(str(e), response, e.json_path) from None
-    except (RecursionError, TypeError, KeyError, AttributeError, IndexError, ValueError) as e:
-        raise APIResponseValidationError(f"$: unexpected response ({type(e).__name__})", response, "$") from None
+    except (
+        RecursionError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        IndexError,
+        ValueError,
+    ) as e:
+        raise APIResponseValidationError(
+            f"$: unexpected response ({type(e).__name__})", response, "$"
+        ) from None
     if isinstance(result, BaseModel):
         result._request_id = response.headers.get("x-request-id")
     return result
@@ -233,7 +263,9 @@ def _parse_json(response: httpx.Response, cast: Callable[[Any], T]) -> T:
 class APIResponse(Generic[T]):
     """A raw response: status, headers and the body, parsed on demand by `.parse()`."""
 
-    def __init__(self, response: httpx.Response, cast: Callable[[Any], T], retries_taken: int) -> None:
+    def __init__(
+        self, response: httpx.Response, cast: Callable[[Any], T], retries_taken: int
+    ) -> None:
         self.http_response = response
         self.retries_taken = retries_taken
         self._cast = cast
@@ -306,7 +338,8 @@ class BaseClient(Generic[HttpT]):
         if isinstance(timeout, NotGiven):
             timeout = (
                 http_client.timeout
-                if http_client is not None and http_client.timeout != _HTTPX_DEFAULT_TIMEOUT
+                if http_client is not None
+                and http_client.timeout != _HTTPX_DEFAULT_TIMEOUT
                 else DEFAULT_TIMEOUT
             )
         if max_retries < 0:
@@ -317,7 +350,9 @@ class BaseClient(Generic[HttpT]):
         self.max_retries = max_retries
         self._custom_headers = dict(default_headers or {})
         self._owns_http = http_client is None
-        self._http: HttpT = self._new_http_client(timeout) if http_client is None else http_client
+        self._http: HttpT = (
+            self._new_http_client(timeout) if http_client is None else http_client
+        )
         # Built once: every call starts from these.
         self._headers = {
             "Accept": "application/json",
@@ -360,14 +395,29 @@ class BaseClient(Generic[HttpT]):
         )
 
     def _build_request(self, o: Options) -> httpx.Request:
-        headers = self._headers if o.extra_headers is None else {**self._headers, **o.extra_headers}
+        headers = (
+            self._headers
+            if o.extra_headers is None
+            else {**self._headers, **o.extra_headers}
+        )
         body = o.body if o.extra_body is None else {**(o.body or {}), **o.extra_body}
-        query = o.query if o.extra_query is None else {**(o.query or {}), **o.extra_query}
+        query = (
+            o.query if o.extra_query is None else {**(o.query or {}), **o.extra_query}
+        )
         timeout = self.timeout if isinstance(o.timeout, NotGiven) else o.timeout
         if o.form is not None or o.content is not None:
             fields = {**(o.form or {}), **(o.extra_body or {})}
-            files = [(k, f) for k, v in fields.items() for f in (v if type(v) is list else [v]) if _is_file(f)]
-            data = {k: _form_value(v) for k, v in fields.items() if not any(k == name for name, _ in files)}
+            files = [
+                (k, f)
+                for k, v in fields.items()
+                for f in (v if type(v) is list else [v])
+                if _is_file(f)
+            ]
+            data = {
+                k: _form_value(v)
+                for k, v in fields.items()
+                if not any(k == name for name, _ in files)
+            }
             return self._http.build_request(
                 o.method,
                 self.base_url + o.path,
@@ -379,10 +429,17 @@ class BaseClient(Generic[HttpT]):
                 content=o.content.read() if hasattr(o.content, "read") else o.content,
             )
         return self._http.build_request(
-            o.method, self.base_url + o.path, json=body, params=query, headers=headers, timeout=timeout
+            o.method,
+            self.base_url + o.path,
+            json=body,
+            params=query,
+            headers=headers,
+            timeout=timeout,
         )
 
-    def _connection_error(self, retries: int, error: Exception, request: httpx.Request) -> APIConnectionError | None:
+    def _connection_error(
+        self, retries: int, error: Exception, request: httpx.Request
+    ) -> APIConnectionError | None:
         """The typed error for a failed send, or None when another attempt is due."""
         if retries < self.max_retries:
             return None
@@ -391,12 +448,22 @@ class BaseClient(Generic[HttpT]):
         return APIConnectionError(request)
 
     def _log_attempt(
-        self, request: httpx.Request, attempt: int, start: float, status: int | str, wait: float | None
+        self,
+        request: httpx.Request,
+        attempt: int,
+        start: float,
+        status: int | str,
+        wait: float | None,
     ) -> None:
         elapsed = time.monotonic() - start
         if wait is None:
             logger.debug(
-                "%s %s -> %s in %.3fs (attempt %d)", request.method, request.url, status, elapsed, attempt
+                "%s %s -> %s in %.3fs (attempt %d)",
+                request.method,
+                request.url,
+                status,
+                elapsed,
+                attempt,
             )
         else:
             logger.info(
@@ -446,24 +513,34 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 error = self._connection_error(retries, e, request)
                 if error is not None:
                     if logger.isEnabledFor(logging.DEBUG):
-                        self._log_attempt(request, retries + 1, start, type(e).__name__, None)
+                        self._log_attempt(
+                            request, retries + 1, start, type(e).__name__, None
+                        )
                     raise error from e
                 wait = retry_delay(retries, None)
                 if logger.isEnabledFor(logging.INFO):
-                    self._log_attempt(request, retries + 1, start, type(e).__name__, wait)
+                    self._log_attempt(
+                        request, retries + 1, start, type(e).__name__, wait
+                    )
             else:
                 if response.is_success:
                     if logger.isEnabledFor(logging.DEBUG):
-                        self._log_attempt(request, retries + 1, start, response.status_code, None)
+                        self._log_attempt(
+                            request, retries + 1, start, response.status_code, None
+                        )
                     return response, retries
                 if retries >= self.max_retries or not should_retry(response):
                     if logger.isEnabledFor(logging.DEBUG):
-                        self._log_attempt(request, retries + 1, start, response.status_code, None)
+                        self._log_attempt(
+                            request, retries + 1, start, response.status_code, None
+                        )
                     raise make_status_error(response, self.api_key)
                 response.close()
                 wait = retry_delay(retries, response.headers)
                 if logger.isEnabledFor(logging.INFO):
-                    self._log_attempt(request, retries + 1, start, response.status_code, wait)
+                    self._log_attempt(
+                        request, retries + 1, start, response.status_code, wait
+                    )
             self._sleep(wait)
             retries += 1
 
@@ -503,23 +580,33 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 error = self._connection_error(retries, e, request)
                 if error is not None:
                     if logger.isEnabledFor(logging.DEBUG):
-                        self._log_attempt(request, retries + 1, start, type(e).__name__, None)
+                        self._log_attempt(
+                            request, retries + 1, start, type(e).__name__, None
+                        )
                     raise error from e
                 wait = retry_delay(retries, None)
                 if logger.isEnabledFor(logging.INFO):
-                    self._log_attempt(request, retries + 1, start, type(e).__name__, wait)
+                    self._log_attempt(
+                        request, retries + 1, start, type(e).__name__, wait
+                    )
             else:
                 if response.is_success:
                     if logger.isEnabledFor(logging.DEBUG):
-                        self._log_attempt(request, retries + 1, start, response.status_code, None)
+                        self._log_attempt(
+                            request, retries + 1, start, response.status_code, None
+                        )
                     return response, retries
                 if retries >= self.max_retries or not should_retry(response):
                     if logger.isEnabledFor(logging.DEBUG):
-                        self._log_attempt(request, retries + 1, start, response.status_code, None)
+                        self._log_attempt(
+                            request, retries + 1, start, response.status_code, None
+                        )
                     raise make_status_error(response, self.api_key)
                 await response.aclose()
                 wait = retry_delay(retries, response.headers)
                 if logger.isEnabledFor(logging.INFO):
-                    self._log_attempt(request, retries + 1, start, response.status_code, wait)
+                    self._log_attempt(
+                        request, retries + 1, start, response.status_code, wait
+                    )
             await self._sleep(wait)
             retries += 1

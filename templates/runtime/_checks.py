@@ -19,9 +19,13 @@ def _sized(
 ) -> None:
     size = len(value)
     if max_size is not None and size > max_size:
-        raise RequestValidationError(f"at most {max_size} {what} allowed, got {size}", path)
+        raise RequestValidationError(
+            f"at most {max_size} {what} allowed, got {size}", path
+        )
     if min_size is not None and size < min_size:
-        raise RequestValidationError(f"at least {min_size} {what} required, got {size}", path)
+        raise RequestValidationError(
+            f"at least {min_size} {what} required, got {size}", path
+        )
 
 
 def check_str(*, min_length: int | None = None, max_length: int | None = None) -> Check:
@@ -32,13 +36,19 @@ def check_str(*, min_length: int | None = None, max_length: int | None = None) -
     return check
 
 
-def check_number(*, minimum: float | None = None, maximum: float | None = None) -> Check:
+def check_number(
+    *, minimum: float | None = None, maximum: float | None = None
+) -> Check:
     def check(value: Any, path: str) -> None:
         if type(value) in (int, float):
             if minimum is not None and value < minimum:
-                raise RequestValidationError(f"must be at least {minimum}, got {value}", path)
+                raise RequestValidationError(
+                    f"must be at least {minimum}, got {value}", path
+                )
             if maximum is not None and value > maximum:
-                raise RequestValidationError(f"must be at most {maximum}, got {value}", path)
+                raise RequestValidationError(
+                    f"must be at most {maximum}, got {value}", path
+                )
 
     return check
 
@@ -69,9 +79,14 @@ def check_map(
             return
         _sized(value, path, "keys", min_properties, max_properties)
         for k, v in value.items():
-            if key_max_length is not None and type(k) is str and len(k) > key_max_length:
+            if (
+                key_max_length is not None
+                and type(k) is str
+                and len(k) > key_max_length
+            ):
                 raise RequestValidationError(
-                    f"key {k[:80]!r} has {len(k)} characters, at most {key_max_length} allowed", path
+                    f"key {k[:80]!r} has {len(k)} characters, at most {key_max_length} allowed",
+                    path,
                 )
             if value_check is not None:
                 value_check(v, f"{path}[{k!r}]")

@@ -54,14 +54,18 @@ class APIError(Exception):
 class APIConnectionError(APIError):
     """The server could not be reached, or the connection broke before a response arrived."""
 
-    def __init__(self, request: httpx.Request | None = None, message: str = "Connection error.") -> None:
+    def __init__(
+        self, request: httpx.Request | None = None, message: str = "Connection error."
+    ) -> None:
         super().__init__(message, request)
 
 
 class APITimeoutError(APIConnectionError):
     """The request timed out (connect, read, write or pool)."""
 
-    def __init__(self, request: httpx.Request | None = None, message: str = "Request timed out.") -> None:
+    def __init__(
+        self, request: httpx.Request | None = None, message: str = "Request timed out."
+    ) -> None:
         super().__init__(request, message)
 
 

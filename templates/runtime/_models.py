@@ -9,7 +9,12 @@ from typing import IO, Any, Callable, ClassVar, Mapping, TypeAlias, TypeVar, Uni
 
 Reader = Callable[[Any], Any]
 # What an upload argument accepts: the bytes, a binary file, or (filename, content[, media type]).
-FileInput: TypeAlias = Union[bytes, IO[bytes], tuple[str, Union[bytes, IO[bytes]]], tuple[str, Union[bytes, IO[bytes]], str]]
+FileInput: TypeAlias = Union[
+    bytes,
+    IO[bytes],
+    tuple[str, Union[bytes, IO[bytes]]],
+    tuple[str, Union[bytes, IO[bytes]], str],
+]
 M = TypeVar("M", bound="BaseModel")
 E = TypeVar("E", bound=Enum)
 
@@ -31,7 +36,11 @@ class ValidationError(ValueError):
     def json_path(self) -> str:
         out = "$"
         for key in self.path:
-            out += f"[{key}]" if isinstance(key, int) else ("." + key if key.isidentifier() else f"[{key!r}]")
+            out += (
+                f"[{key}]"
+                if isinstance(key, int)
+                else ("." + key if key.isidentifier() else f"[{key!r}]")
+            )
         return out
 
     def __str__(self) -> str:
@@ -46,9 +55,15 @@ def _loads(raw: str | bytes) -> Any:
 
 
 def _kind(value: Any) -> str:
-    return {type(None): "null", dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number"}.get(
-        type(value), type(value).__name__
-    )
+    return {
+        type(None): "null",
+        dict: "object",
+        list: "array",
+        str: "string",
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+    }.get(type(value), type(value).__name__)
 
 
 class BaseModel:
@@ -139,7 +154,9 @@ class BaseModel:
 
     def to_dict(self) -> dict[str, Any]:
         values = self.__dict__
-        if "_parsed" in values:  # read by the fast path: the fields as read, then any set since
+        if (
+            "_parsed" in values
+        ):  # read by the fast path: the fields as read, then any set since
             return {k: dump(v) for k, v in values.items() if k[0] != "_"}
         out: dict[str, Any] = {}
         attrs = self._attrs_
@@ -173,7 +190,11 @@ _new = object.__new__
 def _direct(read: Reader) -> Reader:
     """The reader to call from inside a parse: a model's `_read`, skipping `from_dict`'s set-up."""
     owner = getattr(read, "__self__", None)
-    if isinstance(owner, type) and issubclass(owner, BaseModel) and read.__name__ == "from_dict":
+    if (
+        isinstance(owner, type)
+        and issubclass(owner, BaseModel)
+        and read.__name__ == "from_dict"
+    ):
         return owner._read
     return read
 
@@ -274,7 +295,9 @@ def read_list(item: Reader) -> Reader:
             for v in value:
                 if type(v) not in plain:
                     i = next(i for i, v in enumerate(value) if type(v) not in plain)
-                    raise ValidationError(f"expected {_kind(plain[0]())}, got {_kind(value[i])}", (i,))
+                    raise ValidationError(
+                        f"expected {_kind(plain[0]())}, got {_kind(value[i])}", (i,)
+                    )
             return value
         try:
             return [item(v) for v in value]
@@ -323,14 +346,18 @@ def read_enum(enum: type[E]) -> Reader:
 
     def read(value: Any) -> Any:
         if type(value) is not base:
-            raise ValidationError(f"expected {'string' if base is str else 'integer'}, got {_kind(value)}")
+            raise ValidationError(
+                f"expected {'string' if base is str else 'integer'}, got {_kind(value)}"
+            )
         member = members.get(value)
         return member if member is not None else enum(value)
 
     return read
 
 
-def _best_model(models: tuple[type[BaseModel], ...], data: Mapping[str, Any]) -> type[BaseModel]:
+def _best_model(
+    models: tuple[type[BaseModel], ...], data: Mapping[str, Any]
+) -> type[BaseModel]:
     """The first model whose required fields are all present, else the first one."""
     for model in models:
         if all(wire in data for wire, _, _, required in model._wire_ if required):
@@ -346,13 +373,17 @@ def read_tagged(prop: str, mapping: dict[str, type[BaseModel]]) -> Reader:
         if type(value) is not dict:
             raise ValidationError(f"expected object, got {_kind(value)}")
         tag = value.get(prop)
-        model = (mapping.get(tag) if isinstance(tag, str) else None) or _best_model(models, value)
+        model = (mapping.get(tag) if isinstance(tag, str) else None) or _best_model(
+            models, value
+        )
         return model._read(value)
 
     return read
 
 
-def read_union(models: tuple[type[BaseModel], ...], others: tuple[Reader, ...]) -> Reader:
+def read_union(
+    models: tuple[type[BaseModel], ...], others: tuple[Reader, ...]
+) -> Reader:
     """An undiscriminated union: objects go to the best-matching model, other values to the first reader that accepts them."""
 
     def read(value: Any) -> Any:
