@@ -299,6 +299,14 @@ def _params_expr(op: ir.Operation, location: str) -> str:
     return f"{builder}({{{', '.join(f'{literal(p.wire_name)}: {p.py_name}' for p in params)}}})"
 
 
+def _headers_expr(op: ir.Operation) -> str:
+    """The call's headers: header parameters the caller gave, under `extra_headers`."""
+    params = [p for p in op.params if p.location == "header"]
+    if not params:
+        return "extra_headers"
+    return f"header_params({{{', '.join(f'{literal(p.wire_name)}: {p.py_name}' for p in params)}}}, extra_headers)"
+
+
 def _operation_doc(op: ir.Operation) -> str:
     text = "\n\n".join(t for t in (op.summary, op.description) if t) or op.operation_id
     if op.deprecated:
@@ -368,6 +376,7 @@ class Renderer:
             body_expr=lambda op: _params_expr(op, "body"),
             content_param=lambda op: next((p.py_name for p in op.params if p.location == "content"), None),
             params_expr=_params_expr,
+            headers_expr=_headers_expr,
             operation_doc=_operation_doc,
             operation_function=_operation_function,
             operation_checks=self.ctx.operation_checks,
@@ -394,6 +403,7 @@ class Renderer:
                 resources=_resource_tree(self.api),
                 imports=self.ctx.client_imports(),
                 check_imports=self.ctx.check_imports(),
+                uses_headers=any(p.location == "header" for op in self.api.operations for p in op.params),
             ),
             "py.typed": "",
         }

@@ -67,14 +67,13 @@ def pets_package(golden_packages):
 
 
 def _pets(monkeypatch, package):
+    import importlib
     import sys
 
     monkeypatch.syspath_prepend(str(package.parent))
-    for name in [m for m in sys.modules if m == "pets" or m.startswith("pets.")]:
+    for name in [m for m in sys.modules if m == package.name or m.startswith(package.name + ".")]:
         monkeypatch.delitem(sys.modules, name)
-    import pets
-
-    return pets
+    return importlib.import_module(package.name)
 
 
 def test_multipart_upload_and_binary_response(monkeypatch, pets_package):
@@ -113,3 +112,23 @@ def test_raw_binary_body(monkeypatch, pets_package):
     client = pets.PetsClient(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
     assert client.pets.photo.upload_pet_photo("p1", body=b"\x89PNG...") is None
     assert seen[0].method == "PUT" and seen[0].content == b"\x89PNG..."
+
+
+def test_header_and_query_parameters_are_sent(monkeypatch, golden_packages):
+    import httpx
+
+    docs = _pets(monkeypatch, golden_packages("shapes"))  # any golden package imports the same way
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"id": "d1", "created": 1, "sections": []})
+
+    client = docs.DocsClient(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    document = client.documents.get_document("d1", expand=["a", "b"], x_request_tag="t-9", extra_headers={"X-Other": "1"})
+    assert document.id == "d1"
+    (request,) = seen
+    assert request.headers["X-Request-Tag"] == "t-9" and request.headers["X-Other"] == "1"
+    assert request.url.params.get_list("expand") == ["a", "b"]
+    client.documents.get_document("d2")
+    assert "X-Request-Tag" not in seen[1].headers

@@ -84,6 +84,24 @@ def query_params(fields: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def header_params(fields: Mapping[str, Any], extra: Headers | None) -> Headers | None:
+    """Header parameters the caller gave, as text; `extra_headers` win."""
+    given = {
+        k: _header_value(v)
+        for k, v in fields.items()
+        if not isinstance(v, NotGiven) and v is not None
+    }
+    return {**given, **extra} if extra else given
+
+
+def _header_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if type(value) is list:
+        return ",".join(_header_value(v) for v in value)
+    return str(dump(value))
+
+
 def read_none(value: Any) -> None:
     return None
 

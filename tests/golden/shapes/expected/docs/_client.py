@@ -24,6 +24,7 @@ from ._base_client import (
     path_param,
     query_params,
     read_none,
+    header_params,
 )
 from .models import Document
 
@@ -31,6 +32,7 @@ from .models import Document
 def _documents_get_document(
     document_id: str,
     expand: list[str] | NotGiven,
+    x_request_tag: str | NotGiven,
     extra_headers: Headers | None,
     extra_query: Query | None,
     extra_body: Body | None,
@@ -41,7 +43,7 @@ def _documents_get_document(
         "/documents/" + path_param(document_id),
         None,
         query_params({"expand": expand}),
-        extra_headers,
+        header_params({"X-Request-Tag": x_request_tag}, extra_headers),
         extra_query,
         extra_body,
         timeout,
@@ -77,15 +79,26 @@ class DocumentsResource:
         document_id: str,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
+        x_request_tag: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Document:
-        """getDocument"""
+        """getDocument
+
+        Args:
+            x_request_tag: Echoed in logs.
+        """
         return self._client.request(
             _documents_get_document(
-                document_id, expand, extra_headers, extra_query, extra_body, timeout
+                document_id,
+                expand,
+                x_request_tag,
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
             ),
             Document.from_dict,
         )
@@ -117,15 +130,26 @@ class DocumentsResourceWithRawResponse:
         document_id: str,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
+        x_request_tag: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Document]:
-        """getDocument"""
+        """getDocument
+
+        Args:
+            x_request_tag: Echoed in logs.
+        """
         return self._client.request_raw(
             _documents_get_document(
-                document_id, expand, extra_headers, extra_query, extra_body, timeout
+                document_id,
+                expand,
+                x_request_tag,
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
             ),
             Document.from_dict,
         )
@@ -158,15 +182,26 @@ class AsyncDocumentsResource:
         document_id: str,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
+        x_request_tag: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> Document:
-        """getDocument"""
+        """getDocument
+
+        Args:
+            x_request_tag: Echoed in logs.
+        """
         return await self._client.request(
             _documents_get_document(
-                document_id, expand, extra_headers, extra_query, extra_body, timeout
+                document_id,
+                expand,
+                x_request_tag,
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
             ),
             Document.from_dict,
         )
@@ -198,15 +233,26 @@ class AsyncDocumentsResourceWithRawResponse:
         document_id: str,
         *,
         expand: list[str] | NotGiven = NOT_GIVEN,
+        x_request_tag: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Document]:
-        """getDocument"""
+        """getDocument
+
+        Args:
+            x_request_tag: Echoed in logs.
+        """
         return await self._client.request_raw(
             _documents_get_document(
-                document_id, expand, extra_headers, extra_query, extra_body, timeout
+                document_id,
+                expand,
+                x_request_tag,
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
             ),
             Document.from_dict,
         )
