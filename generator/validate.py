@@ -7,10 +7,11 @@ is fatal, and the validator (which would follow them) never sees it.
 
 from __future__ import annotations
 
+import json
+from importlib.metadata import version
 from typing import Any
 
-from openapi_spec_validator.validation.validators import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
+from .cache import cached
 from .errors import Diagnostic, SpecError, pointer
 from .load import Document
 from .slice import HTTP_METHODS, _refs
@@ -118,6 +119,9 @@ def _located(cls: Any) -> Any:
 
 
 def _validator(version: str) -> Any:
+    # Imported here: it takes a third of a second, and a cached result needs none of it.
+    from openapi_spec_validator.validation.validators import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
     base: Any = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     keywords = {name: _located(cls) for name, cls in base.keyword_validators.items()}
     return type(base.__name__, (base,), {"keyword_validators": keywords})
@@ -128,11 +132,18 @@ def validate(doc: Document) -> list[Diagnostic]:
     broken = broken_refs(doc)
     if broken:
         raise SpecError(*broken)
+    # The findings depend only on the document and the validator: cache them by both.
+    key = f"{version('openapi-spec-validator')}\0{json.dumps(doc.data, sort_keys=True, default=str)}"
+    found = json.loads(cached("validate", key, lambda: json.dumps(_findings(doc))))
+    return [Diagnostic(doc.path, where, message) for where, message in found]
+
+
+def _findings(doc: Document) -> list[tuple[str, str]]:
     out = []
     for error in _validator(doc.data["openapi"])(doc.data).iter_errors():
         where = getattr(error, "pointer", None) or pointer(*getattr(error, "absolute_path", ()) or ())
         message = getattr(error, "message", str(error)).splitlines()[0]
-        out.append(Diagnostic(doc.path, where, message[:300]))
+        out.append((where, message[:300]))
         if len(out) >= MAX_REPORTED:
             break
     return out
