@@ -7,13 +7,26 @@ from pathlib import Path
 
 from .build import build
 from .config import Config
-from .errors import SpecError
+from .errors import Diagnostic, SpecError
 from .format import format_files
-from .load import load
+from .load import Document, load
 from .names import name
 from .overlay import apply_names, apply_overlay
 from .render import render
 from .validate import generated_part, inside, validate
+
+
+def checked(doc: Document, config: Config, strict: bool = False) -> list[Diagnostic]:
+    """Validation findings to warn about; raises on the ones that must stop generation."""
+    problems = validate(doc)
+    # Lenient by default, but never about the operations the config asks for: that would emit
+    # guesses. With no list (a whole upstream API, which real specs never get entirely valid),
+    # findings are warnings and an operation the build cannot handle is skipped, loudly.
+    used = generated_part(doc, config.operations) if config.operations is not None else []
+    fatal = [p for p in problems if strict or inside(p.pointer, used)]
+    if fatal:
+        raise SpecError(*fatal)
+    return problems
 
 
 def generate(config: Config, strict: bool = False) -> dict[str, str]:
@@ -21,13 +34,7 @@ def generate(config: Config, strict: bool = False) -> dict[str, str]:
     if config.overlay is not None:
         doc = apply_overlay(doc, str(config.overlay), config.limits)
     doc = apply_names(doc, config)
-    problems = validate(doc)
-    # Lenient by default, but never about the part we generate from: that would emit guesses.
-    used = generated_part(doc, config.operations)
-    fatal = [p for p in problems if strict or inside(p.pointer, used)]
-    if fatal:
-        raise SpecError(*fatal)
-    for problem in problems:
+    for problem in checked(doc, config, strict):
         print(f"warning: {problem}", file=sys.stderr)
     api, skipped = build(doc, config.build, config.operations)
     if not api.operations:

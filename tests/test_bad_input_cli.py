@@ -31,15 +31,27 @@ def test_errors_outside_the_generated_part_are_warnings_unless_strict(tmp_path):
     assert tree(tmp_path / "out") == before
 
 
-def test_errors_inside_the_generated_part_are_fatal_even_when_lenient(tmp_path):
+def test_errors_inside_the_listed_operations_are_fatal_even_when_lenient(tmp_path):
     thing = {"type": "object", "properties": {"a": {"type": "string", "maxLength": "ten"}}}
     path = write_spec(tmp_path, spec({"Thing": thing}))
-    result = run(tmp_path)
+    (tmp_path / "config.yaml").write_text(f"package: pkg\nspec: {path.name}\noutput: out\noperations: [updateThing]\n")
+    result = cli("generate", "--config", str(tmp_path / "config.yaml"), cwd=tmp_path)
     assert result.returncode == 2
     # The validator reaches Thing through the operation's $ref: the pointer says so.
     where = "/paths/~1things~1{thing_id}/post/responses/200/content/application~1json/schema/properties/a/maxLength"
     assert result.stderr == f"error: {path}#{where}: 'ten' is not of type 'integer'\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_with_no_operation_list_findings_are_warnings_and_strict_makes_them_errors(tmp_path):
+    """A whole upstream API (no list) is generated best-effort: real specs are never entirely valid."""
+    thing = {"type": "object", "properties": {"a": {"type": "string", "maxLength": "ten"}}}
+    path = write_spec(tmp_path, spec({"Thing": thing}))
+    where = "/paths/~1things~1{thing_id}/post/responses/200/content/application~1json/schema/properties/a/maxLength"
+    result = run(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"warning: {path}#{where}: 'ten' is not of type 'integer'" in result.stderr
+    assert run(tmp_path, "--strict").returncode == 2
 
 
 BAD = {
