@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 from enum import Enum
 from typing import IO, Any, Callable, ClassVar, Mapping, TypeAlias, TypeVar, Union
 
@@ -47,9 +46,16 @@ class ValidationError(ValueError):
         return f"{self.json_path}: {self.message}"
 
 
+def _json() -> Any:
+    # Imported on first use: `import` of the package stays as light as possible.
+    import json
+
+    return json
+
+
 def _loads(raw: str | bytes) -> Any:
     try:
-        return json.loads(raw)
+        return _json().loads(raw)
     except (ValueError, RecursionError) as e:
         raise ValidationError(f"not valid JSON: {e}") from None
 
@@ -174,7 +180,10 @@ class BaseModel:
         return out
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        text: str = _json().dumps(
+            self.to_dict(), ensure_ascii=False, separators=(",", ":")
+        )
+        return text
 
     @property
     def extra_fields(self) -> dict[str, Any]:
