@@ -13,6 +13,22 @@ from .load import BUNDLE, Document
 from .slice import HTTP_METHODS
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+# How request bodies are written, in the order a default is chosen: fields as JSON, as a form, as
+# multipart; then whole values (a wildcard takes JSON or bytes, any other media type bytes).
+_MEDIA_ORDER = ("json", "form", "multipart", "any", "raw")
+_STRUCTURED = ("json", "form", "multipart")
+
+
+def media_kind(media: str) -> str:
+    """How a body of this media type is written: json, form, multipart, any (a wildcard) or raw."""
+    base = media.split(";")[0].strip().lower()
+    if base == "application/json" or base.endswith("+json"):
+        return "json"
+    if base == "application/x-www-form-urlencoded":
+        return "form"
+    if base.startswith("multipart/"):
+        return "multipart"
+    return "any" if "*" in base else "raw"
 
 
 @dataclass(frozen=True)
@@ -75,9 +91,7 @@ class Builder:
         if ref in self._refs:
             return self._refs[ref]
         target = self.doc.resolve(ref, where)
-        parts = split_pointer(ref)
-        # A whole file (`owner.yaml`) is named after the file.
-        name = PurePosixPath(parts[1]).stem if len(parts) == 2 and parts[0] == BUNDLE else (parts or ["Schema"])[-1]
+        name = _ref_name(ref)
         if ref in self._stack:
             if "" not in self._stack[self._stack.index(ref) :]:
                 raise self.fail(ref[1:], "reference cycle through schemas that are not objects (nothing to generate)")
@@ -132,6 +146,8 @@ class Builder:
         if isinstance(core.get("enum"), list) and None in core["enum"]:
             nullable = True
             core["enum"] = [v for v in core["enum"] if v is not None]
+            if not core["enum"]:  # `enum: [null]`: null is the only value
+                return True, {"__null__": True}
         for key in ("anyOf", "oneOf"):
             variants = core.get(key)
             if not isinstance(variants, list):
@@ -157,7 +173,7 @@ class Builder:
         if "const" in schema:
             return self._const(schema["const"], where)
         enum = schema.get("enum")
-        if isinstance(enum, list):
+        if isinstance(enum, list) and enum:  # an empty list says nothing: the rest of the schema does
             if len(enum) == 1:
                 return self._const(enum[0], where + "/enum/0")
             return self._enum(schema, where, hint)
@@ -168,7 +184,7 @@ class Builder:
             parts = schema["allOf"]
             if len(parts) == 1 and not schema.get("properties"):
                 return self.schema_type(parts[0], where + "/allOf/0", hint)
-            return self._model(self._merge_all_of(schema, where), where, hint)
+            return self._model(schema, where, hint)
         kind = schema.get("type")
         if kind == "array" or "items" in schema:
             item = self.schema_type(schema.get("items", {}), where + "/items", _item_hint(hint))
@@ -181,7 +197,7 @@ class Builder:
                 value = self.schema_type(extra, where + "/additionalProperties", hint + "Value")
                 return ir.MapOf(value, _constraints(schema))
             return ir.MapOf(ir.AnyType(), _constraints(schema))
-        if kind == "string" and schema.get("format") == "binary":
+        if kind == "string" and _is_file(schema):
             return ir.Primitive("file", "binary")
         if kind in _PRIMITIVES:
             fmt = schema.get("format")
@@ -198,17 +214,22 @@ class Builder:
         raise self.fail(where, f"unsupported constant {value!r}")
 
     def _enum(self, schema: dict[str, Any], where: str, hint: str) -> ir.Type:
-        values = schema["enum"]
-        if not values:
-            raise self.fail(where + "/enum", "enum has no values")
+        if not all(isinstance(v, (str, int, float)) for v in schema["enum"]):
+            return ir.AnyType()  # objects or arrays as values: nothing a Python type can spell
+        values = list(dict.fromkeys(schema["enum"]))
         if all(isinstance(v, str) for v in values):
             base = "str"
-        elif all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        elif all(type(v) is int for v in values):
             base = "int"
+        elif all(isinstance(v, bool) for v in values):
+            return ir.Primitive("bool")  # both truth values: nothing to name
+        elif any(isinstance(v, float) for v in values):
+            return ir.Primitive("float")  # float literals are not types
         else:
-            raise self.fail(where + "/enum", "enum values must be all strings or all integers")
+            # Mixed kinds (`["auto", 0]`): a union of the literal values.
+            return ir.OneOf(tuple(self._const(v, f"{where}/enum/{i}") for i, v in enumerate(values)))
         key = "#" + where
-        members = tuple(ir.EnumMember(v, "") for v in dict.fromkeys(values))
+        members = tuple(ir.EnumMember(v, "") for v in values)
         pin = _pin(schema)
         self.decls[key] = ir.Enum(key, hint, pin or hint, bool(pin), base, members, _text(schema))
         return ir.Ref(key)
@@ -248,27 +269,39 @@ class Builder:
                 return ir.OneOf(variants)
         return ir.OneOf(variants, ir.Discriminator(prop, tuple(mapping.items())))
 
-    def _merge_all_of(self, schema: dict[str, Any], where: str, outer: frozenset[str] = frozenset()) -> dict[str, Any]:
-        merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
-        for i, part in enumerate(schema["allOf"]):
-            seen: set[str] = set(outer)
-            while isinstance(part, dict) and "$ref" in part:
-                if part["$ref"] in seen:
-                    raise self.fail(f"{where}/allOf/{i}", f"reference cycle in allOf through {part['$ref']!r}")
-                seen.add(part["$ref"])
-                part = self.doc.resolve(part["$ref"], f"{where}/allOf/{i}")
-            if isinstance(part, dict) and isinstance(part.get("allOf"), list):
-                part = self._merge_all_of(part, f"{where}/allOf/{i}", frozenset(seen))
-            if not isinstance(part, dict):
-                raise self.fail(f"{where}/allOf/{i}", "allOf part must be an object schema")
-            merged["properties"].update(part.get("properties") or {})
-            merged["required"] += [r for r in part.get("required") or [] if r not in merged["required"]]
-        merged["properties"].update(schema.get("properties") or {})
-        merged["required"] += [r for r in schema.get("required") or [] if r not in merged["required"]]
-        for k in ("description", "title", "deprecated", "x-py-name"):
-            if k in schema:
-                merged[k] = schema[k]
-        return merged
+    def _properties(self, schema: dict[str, Any], where: str, owner: str) -> tuple[list[tuple[str, Any, str, str]], list[str]]:
+        """Every property of an object schema, allOf parts included, and the required names.
+
+        Each property comes as (wire name, schema, pointer, name hint of the schema it is declared in):
+        a property is built where it is declared, so a schema included in several places (by allOf,
+        or a `$ref`'d body flattened into arguments) yields one declaration, not one per use.
+        """
+        found: dict[str, tuple[str, Any, str, str]] = {}
+        required: list[str] = []
+
+        def visit(node: Any, where: str, owner: str, seen: frozenset[str]) -> None:
+            while isinstance(node, dict) and "$ref" in node:
+                ref = node["$ref"]
+                if ref in seen:
+                    raise self.fail(where, f"reference cycle in allOf through {ref!r}")
+                seen = seen | {ref}
+                node = self.doc.resolve(ref, where)
+                where, owner = ref[1:], _pin(node) or _ref_name(ref)
+            if not isinstance(node, dict):
+                raise self.fail(where, "allOf part must be an object schema")
+            parts = node.get("allOf")
+            for i, part in enumerate(parts if isinstance(parts, list) else []):
+                visit(part, f"{where}/allOf/{i}", owner, seen)
+            props = node.get("properties") or {}
+            if not isinstance(props, dict):
+                raise self.fail(where + "/properties", "properties must be an object")
+            for wire, prop in props.items():
+                found[str(wire)] = (str(wire), prop, where + pointer("properties", wire), owner)
+            names = node.get("required")
+            required.extend(str(r) for r in names if r not in required) if isinstance(names, list) else None
+
+        visit(schema, where, owner, frozenset())
+        return list(found.values()), required
 
     def _model(self, schema: dict[str, Any], where: str, hint: str) -> ir.Type:
         key = "#" + where
@@ -277,34 +310,23 @@ class Builder:
         self._refs.setdefault(key, ir.Ref(key))
         self._stack.append("")
         try:
-            return self._model_fields(schema, where, hint, key, pin, name)
-        finally:
-            self._stack.pop()
-
-    def _model_fields(self, schema: dict[str, Any], where: str, hint: str, key: str, pin: str, name: str) -> ir.Type:
-        required = schema.get("required") or []
-        props = schema.get("properties") or {}
-        if not isinstance(props, dict):
-            raise self.fail(where + "/properties", "properties must be an object")
-        fields = []
-        for wire, prop in props.items():
-            ptr = where + pointer("properties", wire)
-            ftype = self.schema_type(prop, ptr, name + pascal(wire))
-            desc = self.describe(prop, ptr)
-            default = prop.get("default") if isinstance(prop, dict) else None
-            fields.append(
+            props, required = self._properties(schema, where, name)
+            fields = tuple(
                 ir.Field(
-                    wire_name=str(wire),
+                    wire_name=wire,
                     py_name="",
-                    type=ftype,
+                    type=self.schema_type(prop, ptr, owner + pascal(wire)),
                     required=wire in required,
-                    description=desc,
+                    description=self.describe(prop, ptr),
                     deprecated=bool(isinstance(prop, dict) and prop.get("deprecated")),
-                    default=default,
+                    default=prop.get("default") if isinstance(prop, dict) else None,
                     has_default=isinstance(prop, dict) and "default" in prop,
                 )
+                for wire, prop, ptr, owner in props
             )
-        self.decls[key] = ir.Model(key, hint, name, bool(pin), tuple(fields), _text(schema), bool(schema.get("deprecated")))
+        finally:
+            self._stack.pop()
+        self.decls[key] = ir.Model(key, hint, name, bool(pin), fields, _text(schema), bool(schema.get("deprecated")))
         return ir.Ref(key)
 
     # -- operations --------------------------------------------------------------
@@ -331,11 +353,13 @@ class Builder:
             required = raw["in"] == "path" or bool(raw.get("required"))
             text = _field_text(raw) or self.describe(raw.get("schema"), p_where)
             params.append(ir.Param(raw["name"], "", raw["in"], ptype, required, text))
-        params.extend(self._body_params(op, where, op_id))
+        body_params, body = self._body(op, where, op_id)
+        params.extend(body_params)
         declared = {p.wire_name for p in params if p.location == "path"}
         for placeholder in re.findall(r"\{([^}]*)\}", path):
             if placeholder not in declared:
                 raise self.fail(pointer("paths", path), f"path template names {{{placeholder}}} but no path parameter declares it")
+        response, accept = self._response(op, where, op_id)
         pinned = op.get("x-py-method")
         if pinned is not None and not (isinstance(pinned, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*", pinned)):
             raise self.fail(where + "/x-py-method", f"x-py-method {pinned!r} is not a dotted ASCII Python name")
@@ -346,48 +370,83 @@ class Builder:
             http_method=method,
             path=path,
             params=tuple(params),
-            response=self._response(op, where, op_id),
+            body=body,
+            response=response,
+            accept=accept,
             summary=_field_text({"title": op.get("summary")}),
             description=_field_text({"description": op.get("description")}),
             deprecated=bool(op.get("deprecated")),
         )
 
-    def _body_params(self, op: dict[str, Any], where: str, op_id: str) -> list[ir.Param]:
+    def _body(self, op: dict[str, Any], where: str, op_id: str) -> tuple[list[ir.Param], ir.Body | None]:
+        """The body's parameters, and how it may be sent."""
         body = op.get("requestBody")
         if body is None:
+            return [], None
+        where += "/requestBody"
+        if isinstance(body, dict) and "$ref" in body:
+            ref = body["$ref"]
+            body, where = self.doc.resolve(ref, where), ref[1:]
+        content = body.get("content") if isinstance(body, dict) else None
+        if not isinstance(content, dict) or not content:
+            raise self.fail(where, "request body has no media type")
+        required = body.get("required") is True
+        kinds = {str(m): media_kind(str(m)) for m in content}
+        media = sorted(kinds, key=lambda m: _MEDIA_ORDER.index(kinds[m]))  # stable: the spec's order within a kind
+        schemas = {m: (content[m].get("schema", {}) if isinstance(content[m], dict) else {}) for m in media}
+        first = media[0]
+        schema_where = where + pointer("content", first, "schema")
+        if kinds[first] in _STRUCTURED:
+            fields = self._body_fields(schemas[first], schema_where, pascal(op_id))
+            if fields is not None:
+                # Properties become keyword arguments; media types that cannot carry fields (XML...) are not offered.
+                offered = tuple(m for m in media if kinds[m] in _STRUCTURED)
+                return fields + self._media_param(offered, kinds), ir.Body(offered, required, True)
+        # Anything else is one argument: a JSON value for JSON media types; for the rest, the bytes to
+        # send (text where the schema is a string that is not binary: a pre-encoded form, CSV, YAML...).
+        types: list[ir.Type] = []
+        for m in media:
+            m_where = where + pointer("content", m, "schema")
+            if kinds[m] in ("json", "any"):
+                types.append(self.schema_type(schemas[m], m_where, pascal(op_id) + "Body"))
+            else:
+                text = isinstance(schemas[m], dict) and schemas[m].get("type") == "string" and not _is_file(schemas[m])
+                types.append(ir.Primitive("str") if text else ir.Primitive("file", "binary"))
+        kept = list(dict.fromkeys(types))
+        body_type = ir.AnyType() if ir.AnyType() in kept else kept[0] if len(kept) == 1 else ir.OneOf(tuple(kept))
+        param = ir.Param("body", "", "content", body_type, required, self.describe(schemas[first], schema_where))
+        return [param, *self._media_param(tuple(media), kinds)], ir.Body(tuple(media), required, False)
+
+    def _body_fields(self, schema: Any, where: str, owner: str) -> list[ir.Param] | None:
+        """An object body's properties as parameters; None when the body is not an object with properties."""
+        while isinstance(schema, dict) and "$ref" in schema:
+            ref = schema["$ref"]
+            schema = self.doc.resolve(ref, where)
+            where, owner = ref[1:], _pin(schema) or _ref_name(ref)
+        if not isinstance(schema, dict) or "anyOf" in schema or "oneOf" in schema or _nullable(schema):
+            return None
+        if not schema.get("properties") and "allOf" not in schema:
+            extra = schema.get("additionalProperties")
+            # `properties: {}` (and nothing else allowed) is a body with no fields, as Stripe writes GET bodies;
+            # a map or a free-form object is one argument.
+            closed = extra is False or ("properties" in schema and extra is None)
+            return [] if closed else None
+        parts = schema.get("allOf") or []
+        if not all(self._is_model(self._deref(p, where)) if "$ref" in p else _object_part(p) for p in parts if isinstance(p, dict)):
+            return None  # allOf with a part that is not an object: one argument
+        props, required = self._properties(schema, where, owner)
+        return [
+            ir.Param(wire, "", "body", self.schema_type(prop, ptr, hint + pascal(wire)), wire in required, self.describe(prop, ptr))
+            for wire, prop, ptr, hint in props
+        ]
+
+    @staticmethod
+    def _media_param(media: tuple[str, ...], kinds: dict[str, str]) -> list[ir.Param]:
+        """`content_type`, when the caller has a choice of media types (a wildcard leaves it open)."""
+        if len(media) == 1 and kinds[media[0]] != "any":
             return []
-        if "$ref" in body:
-            body = self.doc.resolve(body["$ref"], where + "/requestBody")
-        content = body.get("content") or {}
-        json_media = next((m for m in content if m == "application/json" or m.endswith("+json")), None)
-        form_media = next((m for m in content if m in ("multipart/form-data", "application/x-www-form-urlencoded")), None)
-        media = json_media or form_media or next(iter(content), None)
-        if media is None:
-            raise self.fail(where + "/requestBody/content", "request body has no media type")
-        schema_where = where + pointer("requestBody", "content", media, "schema")
-        schema = (content[media] or {}).get("schema") or {}
-        if media not in (json_media, form_media):
-            # Any other media type is sent as raw bytes (a file, an image, audio...).
-            return [ir.Param("body", "", "content", ir.Primitive("file", "binary"), bool(body.get("required")))]
-        location = "body" if media == json_media else "form"
-        resolved = self._deref(schema, schema_where)
-        if isinstance(resolved, dict) and resolved.get("properties") and not resolved.get("allOf"):
-            # Flatten the body's top-level properties into keyword arguments, as SDK users expect.
-            required = resolved.get("required") or []
-            return [
-                ir.Param(
-                    wire,
-                    "",
-                    location,
-                    self.schema_type(prop, schema_where + pointer("properties", wire), pascal(op_id) + pascal(wire)),
-                    wire in required,
-                    self.describe(prop, schema_where),
-                )
-                for wire, prop in resolved["properties"].items()
-            ]
-        if location == "form":
-            raise self.fail(schema_where, "a form body needs an object schema with properties")
-        return [ir.Param("body", "", "body", self.schema_type(schema, schema_where, pascal(op_id) + "Body"), bool(body.get("required")))]
+        choice: ir.Type = ir.Primitive("str") if any(kinds[m] == "any" for m in media) else ir.OneOf(tuple(ir.Const(m) for m in media))
+        return [ir.Param("content_type", "", "media", choice, False, f"The media type to send the body as (default: {media[0]}).")]
 
     def describe(self, schema: Any, where: str) -> str:
         """A schema's description, looking through `$ref` and nullable `anyOf`/`oneOf` wrappers."""
@@ -410,18 +469,79 @@ class Builder:
             schema = self.doc.resolve(schema["$ref"], where)
         return schema
 
-    def _response(self, op: dict[str, Any], where: str, op_id: str) -> ir.Type | None:
+    def _response(self, op: dict[str, Any], where: str, op_id: str) -> tuple[ir.Type | None, tuple[str, ...]]:
+        """The type of the first 2xx response with a body, and the media types to accept."""
         responses = op.get("responses") or {}
+        if not isinstance(responses, dict):
+            raise self.fail(where + "/responses", "responses must be an object")
         for code in sorted(str(c) for c in responses):
             if not code.startswith("2"):
                 continue
-            response = self._deref(responses[code] if code in responses else responses[int(code)], where)
-            content = response.get("content") or {}
+            code_where = where + pointer("responses", code)
+            response = self._deref(responses[code], code_where)
+            content = response.get("content") if isinstance(response, dict) else None
+            if not isinstance(content, dict) or not content:
+                continue
             for media, body in content.items():
-                if media == "application/json" or media.endswith("+json"):
-                    return self.schema_type(body.get("schema") or {}, where + pointer("responses", code, "content", media, "schema"), pascal(op_id) + "Response")
-            if content:
-                return ir.Primitive("bytes")  # audio, files, text: the body as it came
+                if media_kind(str(media)) == "json":
+                    schema = body.get("schema", {}) if isinstance(body, dict) else {}
+                    return self.schema_type(schema, code_where + pointer("content", media, "schema"), pascal(op_id) + "Response"), (str(media),)
+            return ir.Primitive("bytes"), tuple(str(m) for m in content)  # audio, files, text: the body as it came
+        return None, ()
+
+    def webhooks(self, skipped: list[Diagnostic]) -> tuple[ir.Webhook, ...]:
+        """The requests the API sends (OpenAPI 3.1 `webhooks`): their payload types, and one union of them all."""
+        hooks = self.doc.data.get("webhooks")
+        out: list[ir.Webhook] = []
+        for name, item in (hooks if isinstance(hooks, dict) else {}).items():
+            for method in HTTP_METHODS:
+                op = item.get(method) if isinstance(item, dict) else None
+                if not isinstance(op, dict):
+                    continue
+                where = pointer("webhooks", name, method)
+                saved = dict(self.decls), dict(self._refs)
+                try:
+                    payload = self._payload(op, where, str(name))
+                except SpecError as e:
+                    self.decls, self._refs = saved
+                    skipped.extend(Diagnostic(d.file, d.pointer, f"webhook skipped: {d.message}") for d in e.diagnostics)
+                    continue
+                if payload is not None:
+                    summary, description = _field_text({"title": op.get("summary")}), _field_text({"description": op.get("description")})
+                    out.append(ir.Webhook(str(name), "", method, payload, summary, description))
+        if out:
+            variants = tuple(dict.fromkeys(w.payload for w in out))
+            union = variants[0] if len(variants) == 1 else ir.OneOf(variants, self._common_tag(variants))
+            self.decls["#/webhooks"] = ir.Alias("#/webhooks", "WebhookEvent", "WebhookEvent", False, union, "Any webhook this API sends.")
+        return tuple(out)
+
+    def _payload(self, op: dict[str, Any], where: str, name: str) -> ir.Type | None:
+        body = op.get("requestBody")
+        if isinstance(body, dict) and "$ref" in body:
+            body = self.doc.resolve(body["$ref"], where + "/requestBody")
+        content = body.get("content") if isinstance(body, dict) else None
+        for media, entry in (content if isinstance(content, dict) else {}).items():
+            if media_kind(str(media)) == "json" and isinstance(entry, dict):
+                return self.schema_type(entry.get("schema", {}), where + pointer("requestBody", "content", media, "schema"), pascal(name) + "Payload")
+        return None
+
+    def _common_tag(self, variants: tuple[ir.Type, ...]) -> ir.Discriminator | None:
+        """A property every variant model fixes to its own constant (`type: "batch.completed"`), if there is one."""
+        models = [self.decls.get(v.key) if isinstance(v, ir.Ref) else None for v in variants]
+        if not all(isinstance(m, ir.Model) for m in models):
+            return None
+        first = models[0]
+        assert isinstance(first, ir.Model)
+        for candidate in first.fields:
+            tags: dict[str, str] = {}
+            for model in models:
+                assert isinstance(model, ir.Model)
+                field = next((f for f in model.fields if f.wire_name == candidate.wire_name), None)
+                if field is None or not isinstance(field.type, ir.Const) or not isinstance(field.type.value, str) or field.type.value in tags:
+                    break
+                tags[field.type.value] = model.key
+            else:
+                return ir.Discriminator(candidate.wire_name, tuple(tags.items()))
         return None
 
 
@@ -443,6 +563,19 @@ def _variant_kind(schema: Any) -> str:
     return "Variant"
 
 
+def _is_file(schema: dict[str, Any]) -> bool:
+    """Binary content: `format: binary` (3.0), or a 3.1 `contentMediaType` not carried as base64 text."""
+    if schema.get("format") == "binary" or schema.get("contentEncoding") == "binary":
+        return True
+    return "contentMediaType" in schema and schema.get("contentEncoding") in (None, "binary")
+
+
+def _ref_name(ref: str) -> str:
+    """The name a referenced schema goes by: its key, or a whole file (`owner.yaml`) its file's."""
+    parts = split_pointer(ref)
+    return PurePosixPath(parts[1]).stem if len(parts) == 2 and parts[0] == BUNDLE else (parts or ["Schema"])[-1]
+
+
 def _item_hint(hint: str) -> str:
     return singular(hint) if singular(hint) != hint else hint + "Item"
 
@@ -454,6 +587,16 @@ def _pin(schema: Any) -> str:
 
 def _field_text(schema: Any) -> str:
     return _text(schema) if isinstance(schema, dict) else ""
+
+
+def _nullable(schema: dict[str, Any]) -> bool:
+    types = schema.get("type")
+    return schema.get("nullable") is True or (isinstance(types, list) and "null" in types)
+
+
+def _object_part(schema: dict[str, Any]) -> bool:
+    """An allOf part that only adds to an object (properties, required, a description...)."""
+    return schema.get("type", "object") == "object" and not {"anyOf", "oneOf", "enum", "items"} & schema.keys()
 
 
 def _null_variant(schema: Any) -> bool:
@@ -525,6 +668,7 @@ def build(doc: Document, config: Config, operation_ids: list[str] | None = None)
             found.add(op.get("operationId", ""))
     for missing in sorted(set(operation_ids or []) - found):
         raise SpecError.at(doc.path, "/paths", f"no operation with operationId {missing!r}")
+    webhooks = builder.webhooks(skipped) if operation_ids is None else ()
     servers = doc.data.get("servers")
     server = servers[0] if isinstance(servers, list) and servers else {}
     base_url = server.get("url", "") if isinstance(server, dict) else ""
@@ -538,7 +682,8 @@ def build(doc: Document, config: Config, operation_ids: list[str] | None = None)
         base_url_env=config.base_url_env,
         base_url=base_url if isinstance(base_url, str) else "",
         title=str(info.get("title", "")),
-        decls=tuple(builder.decls[k] for k in sorted(builder.decls)),
+        decls=tuple(builder.decls[k] for k in sorted(builder.decls)),  # after the webhooks: they add some
         operations=tuple(operations),
+        webhooks=webhooks,
     )
     return api, skipped

@@ -148,10 +148,24 @@ Decl = Union[Model, Enum, Alias]
 class Param:
     wire_name: str
     py_name: str
-    location: str  # "path" | "query" | "header" | "body" (JSON) | "form" (multipart or urlencoded) | "content" (raw bytes)
+    # "path" | "query" | "header" | "body" (one property of an object body) | "content" (the whole body)
+    location: str
     type: Type
     required: bool
     description: str = ""
+
+
+@dataclass(frozen=True)
+class Body:
+    """A request body: the media types the caller may send it as (the first is the default).
+
+    An object body is flattened: its properties are the operation's "body" parameters. Any
+    other body (an array, a union, a map, raw bytes) is one "content" parameter.
+    """
+
+    media_types: tuple[str, ...]
+    required: bool
+    flattened: bool
 
 
 @dataclass(frozen=True)
@@ -162,10 +176,24 @@ class Operation:
     http_method: str
     path: str
     params: tuple[Param, ...]
+    body: Body | None
     response: Type | None
+    accept: tuple[str, ...]  # the media types of the 2xx responses
     summary: str = ""
     description: str = ""
     deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """A request the API sends to the user's server: its payload is read like a response."""
+
+    name: str  # the key under `webhooks`
+    py_name: str
+    http_method: str
+    payload: Type
+    summary: str = ""
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -179,3 +207,4 @@ class Api:
     title: str
     decls: tuple[Decl, ...]
     operations: tuple[Operation, ...]
+    webhooks: tuple[Webhook, ...] = ()

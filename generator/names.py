@@ -122,7 +122,9 @@ def name(api: ir.Api, path: str) -> ir.Api:
         taken.add(candidate)
         final[d.key] = candidate
     decls = tuple(_name_decl(d, final.get(d.key, d.py_name)) for d in api.decls)
-    return replace(api, decls=decls, operations=operations)
+    hooks = _unique([identifier(w.name, RESERVED_PARAMS, prefix="webhook") for w in api.webhooks])
+    webhooks = tuple(replace(w, py_name=n) for w, n in zip(api.webhooks, hooks))
+    return replace(api, decls=decls, operations=operations, webhooks=webhooks)
 
 
 def _name_decl(d: ir.Decl, py_name: str) -> ir.Decl:

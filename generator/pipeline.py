@@ -37,7 +37,7 @@ def generate(config: Config, strict: bool = False) -> dict[str, str]:
     for problem in checked(doc, config, strict):
         print(f"warning: {problem}", file=sys.stderr)
     api, skipped = build(doc, config.build, config.operations)
-    if not api.operations:
+    if not api.operations and not api.webhooks:
         raise SpecError(*skipped) if skipped else SpecError.at(doc.path, "/paths", "no operations to generate")
     for problem in skipped:
         print(f"warning: {problem}", file=sys.stderr)

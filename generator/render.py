@@ -51,29 +51,59 @@ def docstring(text: str, indent: int = 0) -> str:
 
 @dataclass
 class Context:
+    """Prints types and readers, and records every name the printed code uses (its imports)."""
+
     api: ir.Api
     decls: dict[str, ir.Decl] = field(init=False)
+    used: dict[str, set[str]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.decls = {d.key: d for d in self.api.decls}
+        self.used = {}
 
-    def annotation(self, t: ir.Type) -> str:
+    def use(self, module: str, name: str) -> str:
+        """`name`, imported from `module` by the file being rendered."""
+        self.used.setdefault(module, set()).add(name)
+        return name
+
+    def annotation(self, t: ir.Type, request: bool = False) -> str:
+        """The type as Python spells it; `request=True` for what a caller passes (looser, as the official SDK takes it):
+        sequences and mappings, dicts for models, an enum's literal values beside the enum."""
         if isinstance(t, ir.Primitive):
-            return _ANNOTATIONS.get(t.kind, t.kind)
+            return self.use("._models", "FileInput") if t.kind == "file" else t.kind
         if isinstance(t, ir.AnyType):
-            return "Any"
+            return self.use("typing", "Any")
         if isinstance(t, ir.Const):
-            return f"Literal[{literal(t.value)}]"
+            return f"{self.use('typing', 'Literal')}[{literal(t.value)}]"
         if isinstance(t, ir.Ref):
-            return self.decls[t.key].py_name
+            decl = self.decls[t.key]
+            name = self.use(".models", decl.py_name)
+            if request and isinstance(decl, ir.Enum):
+                return f"{name} | {self.use('typing', 'Literal')}[{', '.join(literal(m.value) for m in decl.members)}]"
+            if request and (isinstance(decl, ir.Model) or (isinstance(decl, ir.Alias) and self._has_models(decl.type))):
+                return f"{name} | {self.use('typing', 'Mapping')}[str, {self.use('typing', 'Any')}]"
+            return name
         if isinstance(t, ir.ListOf):
-            return f"list[{self.annotation(t.item)}]"
+            item = self.annotation(t.item, request)
+            if request and not isinstance(t.item, ir.Primitive):
+                return f"{self.use('typing', 'Sequence')}[{item}]"  # covariant: a list of dicts is accepted
+            return f"list[{item}]"
         if isinstance(t, ir.MapOf):
-            return f"dict[str, {self.annotation(t.value)}]"
+            container = self.use("typing", "Mapping") if request else "dict"
+            return f"{container}[str, {self.annotation(t.value, request)}]"
         if isinstance(t, ir.Nullable):
-            inner = self.annotation(t.inner)
+            inner = self.annotation(t.inner, request)
             return inner if inner == "Any" or isinstance(t.inner, ir.Nullable) else f"{inner} | None"
-        return " | ".join(dict.fromkeys(self.annotation(v) for v in t.variants))
+        if all(isinstance(v, ir.Const) for v in t.variants):
+            values = dict.fromkeys(literal(v.value) for v in t.variants if isinstance(v, ir.Const))
+            return f"{self.use('typing', 'Literal')}[{', '.join(values)}]"
+        return " | ".join(dict.fromkeys(self.annotation(v, request) for v in t.variants))
+
+    def _has_models(self, t: ir.Type) -> bool:
+        return isinstance(t, ir.OneOf) and any(self._is_model(v) for v in t.variants)
+
+    def param_annotation(self, p: ir.Param) -> str:
+        return self.annotation(p.type, request=True)
 
     def field_annotation(self, f: ir.Field) -> str:
         """Optional fields read as None when absent."""
@@ -82,67 +112,40 @@ class Context:
     def reader(self, t: ir.Type) -> str:
         """The runtime expression that reads (and type-checks) a JSON value of type t."""
         if isinstance(t, ir.Primitive):
-            return _READERS[t.kind]
+            return self.use("._models", _READERS[t.kind])
         if isinstance(t, ir.Const):
-            return _READERS[type(t.value).__name__]
+            return self.use("._models", _READERS[type(t.value).__name__])
         if isinstance(t, ir.AnyType):
-            return "read_any"
+            return self.use("._models", "read_any")
         if isinstance(t, ir.Ref):
             decl = self.decls[t.key]
+            name = self.use(".models", decl.py_name)
             if isinstance(decl, ir.Model):
-                return f"{decl.py_name}.from_dict"
+                return f"{name}.from_dict"
             if isinstance(decl, ir.Enum):
-                return f"read_enum({decl.py_name})"
+                return f"{self.use('._models', 'read_enum')}({name})"
             return self.reader(decl.type)
         if isinstance(t, ir.ListOf):
-            return f"read_list({self.reader(t.item)})"
+            return f"{self.use('._models', 'read_list')}({self.reader(t.item)})"
         if isinstance(t, ir.MapOf):
-            return f"read_map({self.reader(t.value)})"
+            return f"{self.use('._models', 'read_map')}({self.reader(t.value)})"
         if isinstance(t, ir.Nullable):
-            return f"read_nullable({self.reader(t.inner)})"
-        models = [self.decls[v.key].py_name for v in t.variants if isinstance(v, ir.Ref) and self._is_model(v)]
+            return f"{self.use('._models', 'read_nullable')}({self.reader(t.inner)})"
+        models = [self.use(".models", self.decls[v.key].py_name) for v in t.variants if isinstance(v, ir.Ref) and self._is_model(v)]
         if t.discriminator is not None and len(models) == len(t.variants):
-            mapping = ", ".join(f"{literal(tag)}: {self.decls[key].py_name}" for tag, key in t.discriminator.mapping)
-            return f"read_tagged({literal(t.discriminator.property)}, {{{mapping}}})"
+            mapping = ", ".join(f"{literal(tag)}: {self.use('.models', self.decls[key].py_name)}" for tag, key in t.discriminator.mapping)
+            return f"{self.use('._models', 'read_tagged')}({literal(t.discriminator.property)}, {{{mapping}}})"
         others = [self.reader(v) for v in t.variants if not self._is_model(v)]
-        return f"read_union({_tuple(models)}, {_tuple(others)})"
-
-    def client_imports(self) -> tuple[list[str], list[str], list[str]]:
-        """(model names, model runtime names, typing names) that the client module uses."""
-        names: set[str] = set()
-        code = []
-        for op in self.api.operations:
-            types = [p.type for p in op.params] + ([op.response] if op.response else [])
-            for t in types:
-                code.append(self.annotation(t))
-            if op.response:
-                code.append(self.reader(op.response))
-                code.append(self.response_reader(op)[1] or "")
-        text = " ".join(code)
-        names = {d.py_name for d in self.api.decls if re.search(rf"\b{d.py_name}\b", text)}
-        typing = sorted(set(re.findall(r"\b(?:Any|Callable|Literal)\b", text)))
-        return sorted(names), runtime_names(text), typing
-
-    def model_imports(self) -> list[str]:
-        """The runtime names the models module uses."""
-        code = ["BaseModel bind"]
-        for d in self.api.decls:
-            if isinstance(d, ir.Model):
-                code += [self.field_annotation(f) + " " + self.reader(f.type) for f in d.fields]
-            elif isinstance(d, ir.Alias):
-                code.append(self.annotation(d.type))
-            else:
-                code.append("OpenEnum" if d.base == "str" else "OpenIntEnum")
-        return runtime_names(" ".join(code))
+        return f"{self.use('._models', 'read_union')}({_tuple(models)}, {_tuple(others)})"
 
     def checker(self, t: ir.Type, seen: frozenset[str] = frozenset()) -> str | None:
         """A runtime expression building the check of a request value's spec limits, or None if it has none."""
         if isinstance(t, ir.Primitive):
             c = t.constraints
             if t.kind == "str":
-                return _call("check_str", [], min_length=c.min_length, max_length=c.max_length)
+                return self._call("check_str", [], min_length=c.min_length, max_length=c.max_length)
             if t.kind in ("int", "float"):
-                return _call("check_number", [], minimum=c.minimum, maximum=c.maximum)
+                return self._call("check_number", [], minimum=c.minimum, maximum=c.maximum)
             return None
         if isinstance(t, ir.Nullable):
             return self.checker(t.inner, seen)
@@ -154,11 +157,11 @@ class Context:
         if isinstance(t, ir.ListOf):
             c = t.constraints
             item = self.checker(t.item, seen)
-            return _call("check_list", [item], min_items=c.min_items, max_items=c.max_items, force=item is not None)
+            return self._call("check_list", [item], min_items=c.min_items, max_items=c.max_items, force=item is not None)
         if isinstance(t, ir.MapOf):
             c = t.constraints
             value = self.checker(t.value, seen)
-            return _call(
+            return self._call(
                 "check_map",
                 [value],
                 min_properties=c.min_properties,
@@ -177,9 +180,13 @@ class Context:
                 out.append({"name": f"_check{_operation_function(op)}_{p.py_name}", "expr": expr, "arg": p.py_name})
         return out
 
-    def check_imports(self) -> list[str]:
-        text = " ".join(c["expr"] for op in self.api.operations for c in self.operation_checks(op))
-        return sorted(set(re.findall(r"\bcheck_\w+", text)))
+    def _call(self, function: str, args: list[str | None], force: bool = False, **limits: float | None) -> str | None:
+        """`function(args..., limit=value...)` with only the limits that are set; None when there are none (unless forced)."""
+        given = {k: v for k, v in limits.items() if v is not None}
+        if not given and not force:
+            return None
+        parts = ["None" if a is None else a for a in args] + [f"{k}={literal(v)}" for k, v in given.items()]
+        return f"{self.use('._checks', function)}({', '.join(parts)})"
 
     def response_reader(self, op: ir.Operation) -> tuple[str, str | None]:
         """(what the method passes to read the response, a typed module-level reader if one is needed).
@@ -188,13 +195,64 @@ class Context:
         mypy see what the method returns.
         """
         if op.response is None:
-            return "read_none", None
+            return self.use("._base_client", "read_none"), None
         expr = self.reader(op.response)
         decl = self.decls.get(op.response.key) if isinstance(op.response, ir.Ref) else None
         if isinstance(op.response, ir.Primitive) or isinstance(decl, ir.Model):
             return expr, None
         name = "_read" + _operation_function(op)
-        return name, f"{name}: Callable[[Any], {self.annotation(op.response)}] = {expr}"
+        return name, f"{name}: {self.use('typing', 'Callable')}[[{self.use('typing', 'Any')}], {self.annotation(op.response)}] = {expr}"
+
+    # -- what an operation sends ---------------------------------------------------
+
+    def path_expr(self, op: ir.Operation) -> str:
+        """The URL path as a concatenation of literals and encoded parameters (never an f-string of spec text)."""
+        names = {p.wire_name: p.py_name for p in _path_params(op)}
+        parts = []
+        for i, piece in enumerate(re.split(r"\{([^}]*)\}", op.path)):
+            if i % 2:
+                parts.append(f"{self.use('._base_client', 'path_param')}({names[piece]})")  # build.py checked every {name} has a parameter
+            elif piece:
+                parts.append(literal(piece))
+        return " + ".join(parts) or '""'
+
+    def _given(self, function: str, params: list[ir.Param], *rest: str) -> str:
+        """`function({wire name: argument, ...}, rest...)`: the runtime drops what the caller did not give."""
+        fields = ", ".join(f"{literal(p.wire_name)}: {p.py_name}" for p in params)
+        return f"{self.use('._base_client', function)}({', '.join([f'{{{fields}}}', *rest])})"
+
+    def body_expr(self, op: ir.Operation) -> str:
+        """The body's fields; an optional body the caller gave nothing of is not sent at all."""
+        if op.body is None or not op.body.flattened:
+            return "None"
+        expr = self._given("json_body", [p for p in op.params if p.location == "body"])
+        return expr if op.body.required else f"{expr} or None"
+
+    def query_expr(self, op: ir.Operation) -> str:
+        params = [p for p in op.params if p.location == "query"]
+        return self._given("query_params", params) if params else "None"
+
+    def headers_expr(self, op: ir.Operation) -> str:
+        """The call's headers: header parameters the caller gave, under `extra_headers`."""
+        params = [p for p in op.params if p.location == "header"]
+        return self._given("header_params", params, "extra_headers") if params else "extra_headers"
+
+    def options_keywords(self, op: ir.Operation) -> list[str]:
+        """The rest of an operation's Options: the whole body, its media type, the media types it accepts."""
+        out = []
+        content = next((p for p in op.params if p.location == "content"), None)
+        if content is not None:
+            out.append(f"content={content.py_name}")
+        if op.body is not None:
+            default = literal(op.body.media_types[0])
+            choice = next((p for p in op.params if p.location == "media"), None)
+            if choice is not None:
+                out.append(f"media={choice.py_name} or {default}")
+            elif op.body.media_types[0] != "application/json":  # the runtime's default
+                out.append(f"media={default}")
+        if op.accept and op.accept != ("application/json",):
+            out.append(f"accept={literal(', '.join(op.accept))}")
+        return out
 
     def _is_model(self, t: ir.Type) -> bool:
         return isinstance(t, ir.Ref) and isinstance(self.decls[t.key], ir.Model)
@@ -220,32 +278,13 @@ class Context:
         return list(done.values())
 
 
-def runtime_names(code: str) -> list[str]:
-    """Names from the model runtime (`_models.py`) that a piece of generated code mentions."""
-    return sorted(set(re.findall(r"\b(?:read_\w+|FileInput|BaseModel|bind|OpenEnum|OpenIntEnum)\b", code)))
-
-
 def _tuple(items: list[str]) -> str:
     return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
-
-
-def _call(function: str, args: list[str | None], force: bool = False, **limits: float | None) -> str | None:
-    """`function(args..., limit=value...)` with only the limits that are set; None when there are none (unless forced)."""
-    given = {k: v for k, v in limits.items() if v is not None}
-    if not given and not force:
-        return None
-    parts = ["None" if a is None else a for a in args] + [f"{k}={literal(v)}" for k, v in given.items()]
-    return f"{function}({', '.join(parts)})"
 
 
 def _operation_function(op: ir.Operation) -> str:
     """The module-level function that turns one operation's arguments into request options."""
     return "_" + "_".join((*op.resource, op.method_name))
-
-
-def _call_args(op: ir.Operation) -> str:
-    names = [p.py_name for p in _path_params(op)] + [p.py_name for p in _keyword_params(op)]
-    return ", ".join(names + ["extra_headers", "extra_query", "extra_body", "timeout"])
 
 
 def _children(t: ir.Type) -> tuple[ir.Type, ...]:
@@ -273,38 +312,19 @@ def _path_params(op: ir.Operation) -> list[ir.Param]:
     return [p for p in op.params if p.location == "path"]
 
 
+def _positional_params(op: ir.Operation) -> list[ir.Param]:
+    """Path parameters, then the whole body when it is one argument, as the official SDK orders them."""
+    return _path_params(op) + [p for p in op.params if p.location == "content"]
+
+
 def _keyword_params(op: ir.Operation) -> list[ir.Param]:
-    rest = [p for p in op.params if p.location != "path"]
+    rest = [p for p in op.params if p.location not in ("path", "content")]
     return [p for p in rest if p.required] + [p for p in rest if not p.required]
 
 
-def _path_expr(op: ir.Operation) -> str:
-    """The URL path as a concatenation of literals and encoded parameters (never an f-string of spec text)."""
-    names = {p.wire_name: p.py_name for p in _path_params(op)}
-    parts = []
-    for i, piece in enumerate(re.split(r"\{([^}]*)\}", op.path)):
-        if i % 2:
-            parts.append(f"path_param({names[piece]})")  # build.py checked every {name} has a parameter
-        elif piece:
-            parts.append(literal(piece))
-    return " + ".join(parts) or '""'
-
-
-def _params_expr(op: ir.Operation, location: str) -> str:
-    params = [p for p in op.params if p.location == location]
-    if not params:
-        return "None"
-    # Form values go through json_body too: it drops omitted arguments and turns models into dicts.
-    builder = "query_params" if location == "query" else "json_body"
-    return f"{builder}({{{', '.join(f'{literal(p.wire_name)}: {p.py_name}' for p in params)}}})"
-
-
-def _headers_expr(op: ir.Operation) -> str:
-    """The call's headers: header parameters the caller gave, under `extra_headers`."""
-    params = [p for p in op.params if p.location == "header"]
-    if not params:
-        return "extra_headers"
-    return f"header_params({{{', '.join(f'{literal(p.wire_name)}: {p.py_name}' for p in params)}}}, extra_headers)"
+def _call_args(op: ir.Operation) -> str:
+    names = [p.py_name for p in _positional_params(op) + _keyword_params(op)]
+    return ", ".join(names + ["extra_headers", "extra_query", "extra_body", "timeout"])
 
 
 def _operation_doc(op: ir.Operation) -> str:
@@ -319,6 +339,11 @@ def _operation_doc(op: ir.Operation) -> str:
     if args:
         text += "\n\nArgs:\n" + "\n".join(args)
     return text
+
+
+def _webhook_doc(hook: ir.Webhook) -> str:
+    text = "\n\n".join(t for t in (hook.summary, hook.description) if t) or f"The `{hook.name}` webhook."
+    return text + "\n\nReads the body of this webhook request (its JSON text, or the decoded object)."
 
 
 def _model_doc(model: ir.Model) -> str:
@@ -347,6 +372,30 @@ def templates_dir() -> Path:
     return installed if installed.is_dir() else here.parent / "templates"
 
 
+# Names the client module's template prints itself; the rest of its imports are recorded while it renders.
+_CLIENT_IMPORTS = {
+    "typing": {"Mapping"},
+    "._base_client": {
+        "DEFAULT_MAX_RETRIES", "NOT_GIVEN", "APIResponse", "AsyncAPIClient", "Body", "Headers", "NotGiven",
+        "Options", "Query", "SyncAPIClient", "Timeout",
+    },
+}
+_STDLIB = ("dataclasses", "typing")
+
+
+def _import_lines(used: dict[str, set[str]], modules: tuple[str, ...] = ()) -> str:
+    """Import statements: the standard library, `import` of whole modules, then the package's own modules."""
+    order = sorted(used, key=lambda m: (m not in _STDLIB, m))
+    lines = [f"from {m} import {', '.join(sorted(used[m], key=_name_order))}" for m in order if m in _STDLIB]
+    groups = ["\n".join(lines), "\n".join(f"import {m}" for m in modules)]
+    groups.append("\n".join(f"from {m} import {', '.join(sorted(used[m], key=_name_order))}" for m in order if m not in _STDLIB))
+    return "\n\n".join(g for g in groups if g)
+
+
+def _name_order(name: str) -> tuple[bool, bool, str]:
+    return (not name.isupper(), not name[:1].isupper(), name)  # CONSTANTS, Classes, functions
+
+
 class Renderer:
     def __init__(self, api: ir.Api, source_name: str) -> None:
         self.api = api
@@ -362,51 +411,76 @@ class Renderer:
             keep_trailing_newline=True,
             autoescape=False,
         )
+        ctx = self.ctx
         self.env.globals.update(
-            ann=self.ctx.annotation,
-            field_ann=self.ctx.field_annotation,
-            reader=self.ctx.reader,
+            ann=ctx.annotation,
+            param_ann=ctx.param_annotation,
+            field_ann=ctx.field_annotation,
+            reader=ctx.reader,
             literal=literal,
             docstring=docstring,
             field_doc=_field_doc,
             model_doc=_model_doc,
-            path_params=_path_params,
+            webhook_doc=_webhook_doc,
+            positional_params=_positional_params,
             keyword_params=_keyword_params,
-            path_expr=_path_expr,
-            body_expr=lambda op: _params_expr(op, "body"),
-            content_param=lambda op: next((p.py_name for p in op.params if p.location == "content"), None),
-            params_expr=_params_expr,
-            headers_expr=_headers_expr,
+            path_expr=ctx.path_expr,
+            body_expr=ctx.body_expr,
+            query_expr=ctx.query_expr,
+            headers_expr=ctx.headers_expr,
+            options_keywords=ctx.options_keywords,
             operation_doc=_operation_doc,
             operation_function=_operation_function,
-            operation_checks=self.ctx.operation_checks,
-            response_reader=self.ctx.response_reader,
+            operation_checks=ctx.operation_checks,
+            response_reader=ctx.response_reader,
             call_args=_call_args,
+            enum_base=lambda e: ctx.use("._models", "OpenEnum" if e.base == "str" else "OpenIntEnum"),
+            base_model=lambda: ctx.use("._models", "BaseModel"),
+            bind=lambda: ctx.use("._models", "bind"),
+            type_alias=lambda: ctx.use("typing", "TypeAlias"),
             api=api,
             header=self.header,
         )
         self.root = root
 
+    def module(self, name: str, doc: str, static: dict[str, set[str]], modules: tuple[str, ...] = (), **values: Any) -> str:
+        """A module: the template's code, under the imports of exactly the names that code uses."""
+        self.ctx.used = {m: set(names) for m, names in static.items()}
+        body = self.env.get_template(name + ".jinja").render(**values)
+        self.ctx.used.pop("." + name.removesuffix(".py"), None)  # its own names
+        imports = _import_lines(self.ctx.used, modules)
+        return f"{self.header}\n{docstring(doc)}\n\nfrom __future__ import annotations\n\n{imports}\n{body}"
+
     def files(self) -> dict[str, str]:
         decls = sorted(self.api.decls, key=lambda d: d.py_name)
-        model_view = {
-            "enums": [d for d in decls if isinstance(d, ir.Enum)],
-            "models": [d for d in decls if isinstance(d, ir.Model)],
-            "aliases": self.ctx.alias_order(),
-        }
+        title = self.api.title
         out = {
-            "__init__.py": self.env.get_template("__init__.py.jinja").render(
-                exports=sorted(d.py_name for d in decls)
+            "__init__.py": self.env.get_template("__init__.py.jinja").render(exports=sorted(d.py_name for d in decls)),
+            "models.py": self.module(
+                "models.py",
+                f"Data models of {title}.",
+                {"dataclasses": {"dataclass"}},
+                enums=[d for d in decls if isinstance(d, ir.Enum)],
+                models=[d for d in decls if isinstance(d, ir.Model)],
+                aliases=self.ctx.alias_order(),
             ),
-            "models.py": self.env.get_template("models.py.jinja").render(**model_view, imports=self.ctx.model_imports()),
-            "_client.py": self.env.get_template("_client.py.jinja").render(
+            "_client.py": self.module(
+                "_client.py",
+                f"The {self.api.client_class} and {self.api.async_client_class} clients and their resources.",
+                _CLIENT_IMPORTS,
+                ("httpx",),
                 resources=_resource_tree(self.api),
-                imports=self.ctx.client_imports(),
-                check_imports=self.ctx.check_imports(),
-                uses_headers=any(p.location == "header" for op in self.api.operations for p in op.params),
             ),
             "py.typed": "",
         }
+        if self.api.webhooks:
+            out["webhooks.py"] = self.module(
+                "webhooks.py",
+                f"The requests {title} sends to your server: read their bodies into models.",
+                {"typing": {"Any", "Callable", "Mapping"}, "._models": {"read_webhook"}},
+                webhooks=self.api.webhooks,
+                event=ir.Ref("#/webhooks"),
+            )
         return out
 
     def runtime(self) -> dict[str, str]:

@@ -22,8 +22,6 @@ from ._base_client import (
     Timeout,
     json_body,
     path_param,
-    query_params,
-    read_none,
 )
 from ._checks import check_map, check_str
 from .models import ChatCompletion, Metadata

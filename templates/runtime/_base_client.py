@@ -28,6 +28,7 @@ from ._exceptions import (
     APITimeoutError,
     status_error_class,
 )
+from ._content import encode_body
 from ._models import BaseModel, ValidationError, dump, read_bytes
 
 T = TypeVar("T")
@@ -118,8 +119,10 @@ class Options:
         "extra_query",
         "extra_body",
         "timeout",
-        "form",
         "content",
+        "given",
+        "media",
+        "accept",
     )
 
     def __init__(
@@ -132,8 +135,9 @@ class Options:
         extra_query: Query | None,
         extra_body: Body | None,
         timeout: Timeout | NotGiven,
-        form: dict[str, Any] | None = None,
-        content: Any = None,
+        content: Any = NOT_GIVEN,
+        media: str | None = None,
+        accept: str | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -143,8 +147,10 @@ class Options:
         self.extra_query = extra_query
         self.extra_body = extra_body
         self.timeout = timeout
-        self.form = form  # multipart or urlencoded fields, files among them
-        self.content = content  # a raw body (bytes or a binary file)
+        self.content = content  # the whole body, when it is one argument
+        self.given = not isinstance(content, NotGiven)
+        self.media = media  # the media type the body is sent as
+        self.accept = accept  # what the operation answers with
 
 
 # Retries: which outcomes, and how long to wait.
@@ -215,21 +221,6 @@ def make_status_error(response: httpx.Response, secret: str = "") -> APIStatusEr
     return status_error_class(response.status_code)(
         message, response=response, body=body
     )
-
-
-def _is_file(value: Any) -> bool:
-    return isinstance(value, (bytes, bytearray, tuple)) or hasattr(value, "read")
-
-
-def _form_value(value: Any) -> Any:
-    """Form fields are text: scalars as they are, lists repeated, objects as JSON."""
-    if isinstance(value, (dict, BaseModel)):
-        return json.dumps(dump(value))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if type(value) is list:
-        return [_form_value(v) for v in value]
-    return value
 
 
 def parse_response(response: httpx.Response, cast: Callable[[Any], T]) -> T:
@@ -418,41 +409,25 @@ class BaseClient(Generic[HttpT]):
             if o.extra_headers is None
             else {**self._headers, **o.extra_headers}
         )
-        body = o.body if o.extra_body is None else {**(o.body or {}), **o.extra_body}
         query = (
             o.query if o.extra_query is None else {**(o.query or {}), **o.extra_query}
         )
         timeout = self.timeout if isinstance(o.timeout, NotGiven) else o.timeout
-        if o.form is not None or o.content is not None:
-            fields = {**(o.form or {}), **(o.extra_body or {})}
-            files = [
-                (k, f)
-                for k, v in fields.items()
-                for f in (v if type(v) is list else [v])
-                if _is_file(f)
-            ]
-            data = {
-                k: _form_value(v)
-                for k, v in fields.items()
-                if not any(k == name for name, _ in files)
+        body = encode_body(o.media, o.body, o.content, o.given, o.extra_body)
+        if "headers" in body or o.accept is not None:
+            headers = {
+                **headers,
+                **({"Accept": o.accept} if o.accept is not None else {}),
+                **body.pop("headers", {}),
+                **(o.extra_headers or {}),
             }
-            return self._http.build_request(
-                o.method,
-                self.base_url + o.path,
-                params=query,
-                headers=headers,
-                timeout=timeout,
-                files=files or None,
-                data=data or None,
-                content=o.content.read() if hasattr(o.content, "read") else o.content,
-            )
         return self._http.build_request(
             o.method,
             self.base_url + o.path,
-            json=body,
             params=query,
             headers=headers,
             timeout=timeout,
+            **body,
         )
 
     def _connection_error(

@@ -15,6 +15,7 @@ FileInput: TypeAlias = Union[
     tuple[str, Union[bytes, IO[bytes]], str],
 ]
 M = TypeVar("M", bound="BaseModel")
+T = TypeVar("T")
 E = TypeVar("E", bound=Enum)
 
 MAX_DEPTH = 512
@@ -282,6 +283,16 @@ read_bool: Callable[[Any], bool] = _typed("boolean", bool)
 
 def read_any(value: Any) -> Any:
     return value
+
+
+def read_webhook(
+    read: Callable[[Any], T], payload: str | bytes | Mapping[str, Any]
+) -> T:
+    """A webhook request's body (JSON text, or already decoded) read as its payload type."""
+    data = _loads(payload) if isinstance(payload, (str, bytes)) else payload
+    if isinstance(data, Mapping) and type(data) is not dict:
+        data = dict(data)
+    return _direct(read)(data)  # type: ignore[no-any-return]
 
 
 def read_bytes(value: Any) -> bytes:

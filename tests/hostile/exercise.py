@@ -47,8 +47,9 @@ def main() -> None:
     for package, client_class, sample in json.loads(sys.argv[1]):
         pkg = importlib.import_module(package)
         models = importlib.import_module(package + ".models")
+        base = importlib.import_module(package + "._models").BaseModel
         for cls in vars(models).values():
-            if isinstance(cls, type) and issubclass(cls, models.BaseModel) and cls is not models.BaseModel:
+            if isinstance(cls, type) and issubclass(cls, base) and cls is not base:
                 assert cls.from_dict({}).to_dict() == {}
         thing = getattr(models, "Thing", None)
         if sample is not None:

@@ -20,10 +20,7 @@ from ._base_client import (
     Query,
     SyncAPIClient,
     Timeout,
-    json_body,
     path_param,
-    query_params,
-    read_none,
 )
 from .models import Thing
 

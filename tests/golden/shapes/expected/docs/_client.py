@@ -20,11 +20,10 @@ from ._base_client import (
     Query,
     SyncAPIClient,
     Timeout,
-    json_body,
+    header_params,
     path_param,
     query_params,
     read_none,
-    header_params,
 )
 from .models import Document
 

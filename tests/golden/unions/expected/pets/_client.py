@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Mapping
 
 import httpx
 
@@ -43,19 +43,20 @@ def _pets_documents_attach_pet_document(
     return Options(
         "post",
         "/pets/" + path_param(pet_id) + "/documents",
-        None,
+        json_body({"file": file, "title": title, "tags": tags, "urgent": urgent}),
         None,
         extra_headers,
         extra_query,
         extra_body,
         timeout,
-        form=json_body({"file": file, "title": title, "tags": tags, "urgent": urgent}),
+        media="multipart/form-data",
+        accept="application/pdf",
     )
 
 
 def _pets_events_create(
     pet_id: str,
-    event: Event,
+    event: Event | Mapping[str, Any],
     dry_run: bool | NotGiven,
     note: str | NotGiven,
     extra_headers: Headers | None,
@@ -72,6 +73,28 @@ def _pets_events_create(
         extra_query,
         extra_body,
         timeout,
+    )
+
+
+def _pets_notes_add_pet_note(
+    pet_id: str,
+    body: str | NotGiven,
+    extra_headers: Headers | None,
+    extra_query: Query | None,
+    extra_body: Body | None,
+    timeout: Timeout | NotGiven,
+) -> Options:
+    return Options(
+        "post",
+        "/pets/" + path_param(pet_id) + "/notes",
+        None,
+        None,
+        extra_headers,
+        extra_query,
+        extra_body,
+        timeout,
+        content=body,
+        media="application/x-www-form-urlencoded",
     )
 
 
@@ -93,6 +116,7 @@ def _pets_photo_upload_pet_photo(
         extra_body,
         timeout,
         content=body,
+        media="image/png",
     )
 
 
@@ -101,6 +125,7 @@ class PetsResource:
         self._client = client
         self.with_raw_response = PetsResourceWithRawResponse(client)
         self.documents = PetsDocumentsResource(client)
+        self.notes = PetsNotesResource(client)
         self.photo = PetsPhotoResource(client)
         self.events = PetsEventsResource(client)
 
@@ -109,6 +134,7 @@ class PetsResourceWithRawResponse:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self.documents = PetsDocumentsResourceWithRawResponse(client)
+        self.notes = PetsNotesResourceWithRawResponse(client)
         self.photo = PetsPhotoResourceWithRawResponse(client)
         self.events = PetsEventsResourceWithRawResponse(client)
 
@@ -118,6 +144,7 @@ class AsyncPetsResource:
         self._client = client
         self.with_raw_response = AsyncPetsResourceWithRawResponse(client)
         self.documents = AsyncPetsDocumentsResource(client)
+        self.notes = AsyncPetsNotesResource(client)
         self.photo = AsyncPetsPhotoResource(client)
         self.events = AsyncPetsEventsResource(client)
 
@@ -126,6 +153,7 @@ class AsyncPetsResourceWithRawResponse:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self.documents = AsyncPetsDocumentsResourceWithRawResponse(client)
+        self.notes = AsyncPetsNotesResourceWithRawResponse(client)
         self.photo = AsyncPetsPhotoResourceWithRawResponse(client)
         self.events = AsyncPetsEventsResourceWithRawResponse(client)
 
@@ -293,7 +321,7 @@ class PetsEventsResource:
         self,
         pet_id: str,
         *,
-        event: Event,
+        event: Event | Mapping[str, Any],
         dry_run: bool | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -331,7 +359,7 @@ class PetsEventsResourceWithRawResponse:
         self,
         pet_id: str,
         *,
-        event: Event,
+        event: Event | Mapping[str, Any],
         dry_run: bool | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -370,7 +398,7 @@ class AsyncPetsEventsResource:
         self,
         pet_id: str,
         *,
-        event: Event,
+        event: Event | Mapping[str, Any],
         dry_run: bool | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -408,7 +436,7 @@ class AsyncPetsEventsResourceWithRawResponse:
         self,
         pet_id: str,
         *,
-        event: Event,
+        event: Event | Mapping[str, Any],
         dry_run: bool | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
@@ -438,6 +466,100 @@ class AsyncPetsEventsResourceWithRawResponse:
         )
 
 
+class PetsNotesResource:
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = PetsNotesResourceWithRawResponse(client)
+
+    def add_pet_note(
+        self,
+        pet_id: str,
+        body: str | NotGiven = NOT_GIVEN,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """addPetNote"""
+        return self._client.request(
+            _pets_notes_add_pet_note(
+                pet_id, body, extra_headers, extra_query, extra_body, timeout
+            ),
+            read_none,
+        )
+
+
+class PetsNotesResourceWithRawResponse:
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def add_pet_note(
+        self,
+        pet_id: str,
+        body: str | NotGiven = NOT_GIVEN,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """addPetNote"""
+        return self._client.request_raw(
+            _pets_notes_add_pet_note(
+                pet_id, body, extra_headers, extra_query, extra_body, timeout
+            ),
+            read_none,
+        )
+
+
+class AsyncPetsNotesResource:
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.with_raw_response = AsyncPetsNotesResourceWithRawResponse(client)
+
+    async def add_pet_note(
+        self,
+        pet_id: str,
+        body: str | NotGiven = NOT_GIVEN,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """addPetNote"""
+        return await self._client.request(
+            _pets_notes_add_pet_note(
+                pet_id, body, extra_headers, extra_query, extra_body, timeout
+            ),
+            read_none,
+        )
+
+
+class AsyncPetsNotesResourceWithRawResponse:
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def add_pet_note(
+        self,
+        pet_id: str,
+        body: str | NotGiven = NOT_GIVEN,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[None]:
+        """addPetNote"""
+        return await self._client.request_raw(
+            _pets_notes_add_pet_note(
+                pet_id, body, extra_headers, extra_query, extra_body, timeout
+            ),
+            read_none,
+        )
+
+
 class PetsPhotoResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
@@ -446,8 +568,8 @@ class PetsPhotoResource:
     def upload_pet_photo(
         self,
         pet_id: str,
-        *,
         body: FileInput | NotGiven = NOT_GIVEN,
+        *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -469,8 +591,8 @@ class PetsPhotoResourceWithRawResponse:
     def upload_pet_photo(
         self,
         pet_id: str,
-        *,
         body: FileInput | NotGiven = NOT_GIVEN,
+        *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -493,8 +615,8 @@ class AsyncPetsPhotoResource:
     async def upload_pet_photo(
         self,
         pet_id: str,
-        *,
         body: FileInput | NotGiven = NOT_GIVEN,
+        *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -516,8 +638,8 @@ class AsyncPetsPhotoResourceWithRawResponse:
     async def upload_pet_photo(
         self,
         pet_id: str,
-        *,
         body: FileInput | NotGiven = NOT_GIVEN,
+        *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
