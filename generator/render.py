@@ -223,9 +223,10 @@ class Context:
 
     def body_expr(self, op: ir.Operation) -> str:
         """The body's fields; an optional body the caller gave nothing of is not sent at all."""
-        if op.body is None or not op.body.flattened:
+        fields = [p for p in op.params if p.location == "body"]
+        if op.body is None or not op.body.flattened or not (fields or op.body.required):
             return "None"
-        expr = self._given("json_body", [p for p in op.params if p.location == "body"])
+        expr = self._given("json_body", fields)
         return expr if op.body.required else f"{expr} or None"
 
     def query_expr(self, op: ir.Operation) -> str:

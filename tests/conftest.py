@@ -17,6 +17,9 @@ if str(GENERATED) not in sys.path:
 
 
 from .prism import prism_url  # noqa: E402,F401  (a session fixture)
+from .wire import recorder  # noqa: E402,F401
+
+CASES = Path(__file__).resolve().parent / "cases"
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +41,36 @@ def golden_packages(tmp_path_factory):
         return made[case]
 
     return package
+
+
+@pytest.fixture(scope="session")
+def case_packages(tmp_path_factory):
+    """The package of a case under tests/cases/<name>/ (a spec and a config), generated once per session
+    into a directory of its own; returns that directory (put it on sys.path to import the package)."""
+    from generator.config import load_config
+    from generator.pipeline import generate
+    from generator.write import write_tree
+
+    made: dict[str, Path] = {}
+
+    def package(case: str) -> Path:
+        if case not in made:
+            config = load_config(CASES / case / "config.yaml")
+            out = tmp_path_factory.mktemp(case)
+            write_tree(generate(config), out / config.build.package)
+            made[case] = out
+        return made[case]
+
+    return package
+
+
+@pytest.fixture
+def import_case(case_packages, monkeypatch):
+    """Import a case's generated package (each case's package has a name of its own)."""
+    import importlib
+
+    def load(case: str, package: str):
+        monkeypatch.syspath_prepend(str(case_packages(case)))
+        return importlib.import_module(package)
+
+    return load
