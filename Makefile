@@ -22,7 +22,8 @@ $(NODE_STAMP): package.json package-lock.json
 generate: $(STAMP)  ## regenerate generated/ from spec/
 	$(BIN)/python -m generator generate
 
-check: $(STAMP)  ## exit 1 with a diff if generated/ is not what spec/ produces
+# make reports a failed recipe as exit 2; `python -m generator check` itself exits 1 on drift, 2 on bad input.
+check: $(STAMP)  ## fail with a diff if generated/ is not what spec/ produces
 	$(BIN)/python -m generator check
 
 test: $(STAMP) $(NODE_STAMP)  ## all tests, the drift check included

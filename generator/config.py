@@ -1,14 +1,18 @@
-"""The generator's configuration file: public names and where things are."""
+"""The generator's configuration file: public names and where things are.
+
+The file is checked against `SCHEMA` (every key, its type; an unknown key is an error with a
+did-you-mean), and every problem is collected, not only the first: `Config.problems` carries
+them into the run, which reports them together with the spec's and the overlay's.
+"""
 
 from __future__ import annotations
 
-import keyword
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .build import Config as BuildConfig
-from .errors import SpecError, pointer
+from .errors import Diagnostic, SpecError, did_you_mean, pointer
 from .load import LIMITS, Limits, load_data
 from .names import check_class_name
 
@@ -26,55 +30,144 @@ class Config:
     # operationId → dotted client method, e.g. `chat.completions.update`.
     methods: dict[str, str] = field(default_factory=dict)
     limits: Limits = LIMITS
+    # What is wrong with the config file; the run reports these with everything else it finds.
+    problems: tuple[Diagnostic, ...] = ()
 
 
-def _get(data: dict[str, Any], key: str, kind: type, path: str, default: Any = None) -> Any:
-    value = data.get(key, default)
-    if value is not default and not isinstance(value, kind):
-        raise SpecError.at(path, pointer(key), f"must be a {kind.__name__}")
-    return value
+@dataclass(frozen=True)
+class Key:
+    """What one config key holds: a string, a positive integer, a list of strings, a mapping of
+    strings to strings, or (with `keys`) a mapping with a fixed set of keys."""
+
+    kind: type
+    keys: dict[str, Key] | None = None
+
+
+SCHEMA: dict[str, Key] = {
+    "package": Key(str),  # the Python package (required)
+    "client_class": Key(str),  # default Client
+    "async_client_class": Key(str),  # default AsyncClient
+    "env": Key(dict, {"api_key": Key(str), "base_url": Key(str)}),  # variables the client reads
+    "spec": Key(str),  # paths are relative to the config file; default openapi.yaml
+    "overlay": Key(str),  # default none
+    "output": Key(str),  # default generated
+    "operations": Key(list),  # operationIds; default every operation
+    "methods": Key(dict),  # operationId → dotted client method
+    "names": Key(dict),  # JSON pointer of a schema → class name
+    "limits": Key(dict, {name: Key(int) for name in Limits.__dataclass_fields__}),
+}
+
+# Hard keywords, fixed here so that what is accepted never depends on the Python running the generator.
+KEYWORDS = frozenset(
+    "False None True and as assert async await break class continue def del elif else except finally for from "
+    "global if import in is lambda nonlocal not or pass raise return try while with yield".split()
+)
+# Top-level modules the generated package imports (and `sys`, `builtins`, which cannot be shadowed):
+# a package of the same name would shadow them and break itself.
+IMPORTED_MODULES = frozenset(
+    {"__future__", "asyncio", "builtins", "dataclasses", "email", "enum", "gc", "httpx", "importlib", "json",
+     "logging", "os", "random", "sys", "time", "typing", "urllib"}
+)
+
+
+def _kind(value: Any) -> str:
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    kinds = {str: "a string", int: "an integer", float: "a number", list: "a list", dict: "a mapping"}
+    return next((text for kind, text in kinds.items() if isinstance(value, kind)), type(value).__name__)
+
+
+def _expected(key: Key) -> str:
+    if key.keys is not None:
+        return f"a mapping with the keys {', '.join(key.keys)}"
+    return {str: "a string", int: "a positive integer", list: "a list of strings", dict: "a mapping of strings to strings"}[key.kind]
+
+
+def _fits(value: Any, kind: type) -> bool:
+    if kind is int:
+        return type(value) is int and value > 0
+    return isinstance(value, kind) and not isinstance(value, bool)
+
+
+def check(data: dict[str, Any], schema: dict[str, Key], file: str, where: str = "") -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The entries of `data` that fit `schema`, and a diagnostic for each one that does not."""
+    kept: dict[str, Any] = {}
+    problems: list[Diagnostic] = []
+    for name, value in data.items():
+        at = where + pointer(name)
+        key = schema.get(name)
+        if key is None:
+            hint = did_you_mean(name, schema) or f" (known keys: {', '.join(schema)})"
+            problems.append(Diagnostic(file, at, f"unknown key{hint}"))
+        elif not _fits(value, key.kind):
+            problems.append(Diagnostic(file, at, f"must be {_expected(key)}, got {_kind(value)}"))
+        elif key.keys is not None:
+            kept[name], found = check(value, key.keys, file, at)
+            problems.extend(found)
+        elif key.kind in (list, dict):
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            bad = [Diagnostic(file, at + pointer(k), f"must be a string, got {_kind(v)}") for k, v in items if not isinstance(v, str)]
+            problems.extend(bad)
+            if not bad:
+                kept[name] = value
+        else:
+            kept[name] = value
+    return kept, problems
 
 
 def load_config(path: str | Path) -> Config:
+    """The config file as a Config; its problems are in `problems` (raised only if it cannot be read at all)."""
     p = Path(path)
     name = str(path)
     data = load_data(p)
     if not isinstance(data, dict):
-        raise SpecError.at(name, "", "config must be a mapping")
-    package = _get(data, "package", str, name)
-    if not package or not is_module_name(package):
-        raise SpecError.at(name, "/package", "package must be an ASCII Python identifier, not a keyword")
-    classes = {key: _get(data, key, str, name, default) for key, default in (("client_class", "Client"), ("async_client_class", "AsyncClient"))}
+        raise SpecError.at(name, "", f"must be a mapping of keys ({', '.join(SCHEMA)}), got {_kind(data)}")
+    kept, problems = check(data, SCHEMA, name)
+    package = kept.get("package")
+    if "package" not in data:
+        problems.append(Diagnostic(name, "/package", "missing: the config must name the Python package"))
+    elif package is not None and package_problem(package):
+        problems.append(Diagnostic(name, "/package", f"{package!r} {package_problem(package)}"))
+    classes = {key: kept.get(key, default) for key, default in (("client_class", "Client"), ("async_client_class", "AsyncClient"))}
     for key, value in classes.items():
         problem = check_class_name(value)
         if problem:
-            raise SpecError.at(name, pointer(key), f"{value!r} {problem}")
-    limits = _get(data, "limits", dict, name, {})
-    for key, value in limits.items():
-        if key not in Limits.__dataclass_fields__ or type(value) is not int or value <= 0:
-            raise SpecError.at(name, pointer("limits", key), f"unknown limit or not a positive integer (limits: {', '.join(Limits.__dataclass_fields__)})")
-    env = _get(data, "env", dict, name, {})
+            problems.append(Diagnostic(name, pointer(key), f"{value!r} {problem}"))
+    env = kept.get("env", {})
     base = p.parent
-    overlay = _get(data, "overlay", str, name)
+    overlay = kept.get("overlay")
     return Config(
         path=name,
         build=BuildConfig(
-            package=package,
+            package=package or "client",
             client_class=classes["client_class"],
             async_client_class=classes["async_client_class"],
-            api_key_env=str(env.get("api_key", "API_KEY")),
-            base_url_env=str(env.get("base_url", "BASE_URL")),
+            api_key_env=env.get("api_key", "API_KEY"),
+            base_url_env=env.get("base_url", "BASE_URL"),
         ),
-        spec=base / _get(data, "spec", str, name, "openapi.yaml"),
+        spec=base / kept.get("spec", "openapi.yaml"),
         overlay=base / overlay if overlay else None,
-        output=base / _get(data, "output", str, name, "generated"),
-        operations=_get(data, "operations", list, name),
-        names={str(k): str(v) for k, v in _get(data, "names", dict, name, {}).items()},
-        methods={str(k): str(v) for k, v in _get(data, "methods", dict, name, {}).items()},
-        limits=Limits(**limits),
+        output=base / kept.get("output", "generated"),
+        operations=kept.get("operations"),
+        names=kept.get("names", {}),
+        methods=kept.get("methods", {}),
+        limits=Limits(**kept.get("limits", {})),
+        problems=tuple(problems),
     )
 
 
-def is_module_name(name: str) -> bool:
-    """A package name that is the same identifier everywhere (ASCII: no NFKC surprises)."""
-    return name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
+def package_problem(name: str) -> str:
+    """Why `name` cannot be the generated package's name ('' if it can)."""
+    if not name:
+        return "is empty"
+    if not name.isascii():
+        return "is not ASCII (a package name must be the same identifier everywhere)"
+    if not name.isidentifier():
+        return "is not a Python identifier (letters, digits and underscores, not starting with a digit)"
+    if name in KEYWORDS:
+        return "is a Python keyword"
+    if name.startswith("__") and name.endswith("__"):
+        return "is a dunder name, which Python reserves"
+    if name in IMPORTED_MODULES:
+        return f"would shadow the module {name!r}, which the generated code imports"
+    return ""

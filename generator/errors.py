@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 # Spec text in a message must not drive the terminal (escape sequences) or split the line.
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
@@ -28,14 +30,22 @@ def split_pointer(ptr: str) -> list[str]:
     return [p.replace("~1", "/").replace("~0", "~") for p in ptr.split("/")[1:]]
 
 
+def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:
+    """` (did you mean 'x'?)` when one candidate is close to `word`, else ''."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 @dataclass(frozen=True)
 class Diagnostic:
+    """One problem: the file (empty for a command-line argument), the JSON pointer in it, what is wrong."""
+
     file: str
     pointer: str
     message: str
 
     def __str__(self) -> str:
-        return _printable(f"{self.file}#{self.pointer}: {self.message}")
+        return _printable(f"{self.file}#{self.pointer}: {self.message}" if self.file else self.message)
 
 
 class SpecError(Exception):

@@ -10,18 +10,81 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import SpecError, pointer, split_pointer
+from .errors import Diagnostic, SpecError, pointer, split_pointer
 
 try:  # the C loader is much faster; both refuse tags that build Python objects
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
+
+
+class _Unusable:
+    """A YAML value with no JSON form (`!!binary`, `!!omap`, a mapping or list as a key): reported, never used."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+
+class _JsonShapedLoader(_Loader):  # type: ignore[misc]
+    """Safe YAML that builds JSON-shaped data, as OpenAPI documents are.
+
+    A mapping key is the text it is written as (`200:` is "200", `on:` is "on", not the
+    YAML 1.1 boolean), a date is its ISO 8601 text as written, and values JSON cannot hold
+    are marked so that `load_data` reports them with their pointer.
+    """
+
+    found_unusable = False
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)  # `<<` merge keys
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key: Any = key_node.value
+            else:
+                key = _Unusable(f"a {key_node.id} used as a mapping key")
+                self.found_unusable = True
+            out[key] = self.construct_object(value_node, deep=deep)
+        return out
+
+    def construct_timestamp(self, node: Any) -> str:
+        return str(node.value)  # the ISO 8601 text as written (`...Z` stays `Z`)
+
+    def construct_unusable(self, node: Any) -> _Unusable:
+        self.found_unusable = True
+        return _Unusable(f"a !!{node.tag.rsplit(':', 1)[-1]} value")
+
+
+_JsonShapedLoader.add_constructor("tag:yaml.org,2002:timestamp", _JsonShapedLoader.construct_timestamp)
+for _tag in ("binary", "omap", "pairs"):
+    _JsonShapedLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _JsonShapedLoader.construct_unusable)
+
+
+def _unusable(data: Any, name: str) -> list[Diagnostic]:
+    """Where the values with no JSON form are, as diagnostics."""
+    out: list[Diagnostic] = []
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, _Unusable):
+            out.append(Diagnostic(name, where, f"{node.what} has no JSON form (OpenAPI documents are JSON: write it as a string)"))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, _Unusable):
+                    out.append(Diagnostic(name, where, f"{key.what}: keys are strings in OpenAPI"))
+                else:
+                    stack.append((value, where + pointer(key)))
+        elif isinstance(node, list):
+            stack.extend((v, f"{where}/{i}") for i, v in enumerate(node))
+    return sorted(out, key=lambda d: d.pointer)
+
 
 # Where files reached through `$ref` are kept in the bundled document (an `x-` extension).
 BUNDLE = "x-oasforge-files"
@@ -46,6 +109,8 @@ class Document:
 
     path: str
     data: dict[str, Any]
+    # Pointer of each node an overlay action updated → that action (`overlay.yaml#/actions/0`).
+    patched: dict[str, str] = field(default_factory=dict)
 
     def resolve(self, ref: str, where: str) -> Any:
         """Follow a local `#/...` reference; `where` is the pointer holding the $ref."""
@@ -80,7 +145,8 @@ def load_data(path: str | Path, limits: Limits = LIMITS) -> Any:
     name = str(path)
     try:
         if not p.is_file():
-            raise SpecError.at(name, "", "cannot read file: not a regular file")
+            problem = "no such file" if not p.exists() else "it is a directory" if p.is_dir() else "not a regular file"
+            raise SpecError.at(name, "", f"cannot read file: {problem}")
         size = p.stat().st_size
         if size > limits.max_bytes:
             raise SpecError.at(name, "", f"file is {size} bytes, above the limit of {limits.max_bytes}")
@@ -93,7 +159,13 @@ def load_data(path: str | Path, limits: Limits = LIMITS) -> Any:
             _check_json_depth(data, name, limits)
         else:
             _check_yaml_shape(text, name, limits)
-            data = yaml.load(text, Loader=_Loader)  # noqa: S506 - safe loader
+            loader = _JsonShapedLoader(text)
+            try:
+                data = loader.get_single_data()
+            finally:
+                loader.dispose()
+            if loader.found_unusable:
+                raise SpecError(*_unusable(data, name))
     except RecursionError:
         raise SpecError.at(name, "", f"nesting deeper than {limits.max_depth} levels") from None
     except (yaml.YAMLError, ValueError) as e:

@@ -30,11 +30,26 @@ def checked(doc: Document, config: Config, strict: bool = False) -> list[Diagnos
 
 
 def generate(config: Config, strict: bool = False) -> dict[str, str]:
-    doc = load(config.spec, config.limits)
+    # Every problem in the config, the overlay and the spec is reported in one run: each stage
+    # goes on with what is usable, and the run stops before the build if any was found.
+    errors = list(config.problems)
+    try:
+        doc = load(config.spec, config.limits)
+    except SpecError as e:
+        raise SpecError(*errors, *e.diagnostics) from None
     if config.overlay is not None:
-        doc = apply_overlay(doc, str(config.overlay), config.limits)
-    doc = apply_names(doc, config)
-    for problem in checked(doc, config, strict):
+        doc, found = apply_overlay(doc, str(config.overlay), config.limits)
+        errors += found
+    doc, found = apply_names(doc, config)
+    errors += found
+    warnings: list[Diagnostic] = []
+    try:
+        warnings = checked(doc, config, strict)
+    except SpecError as e:
+        errors += e.diagnostics
+    if errors:
+        raise SpecError(*errors)
+    for problem in warnings:
         print(f"warning: {problem}", file=sys.stderr)
     api, skipped = build(doc, config.build, config.operations)
     if not api.operations and not api.webhooks:

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from .errors import SpecError, pointer, split_pointer
+from .errors import SpecError, did_you_mean, pointer, split_pointer
 from .load import Document
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -16,12 +16,15 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 
 def find_operation(doc: Document, operation_id: str) -> tuple[str, str]:
     """Return (path, method) of the operation with this operationId."""
+    found: list[str] = []
     for path, item in (doc.data.get("paths") or {}).items():
         for method in HTTP_METHODS:
             op = item.get(method) if isinstance(item, dict) else None
             if isinstance(op, dict) and op.get("operationId") == operation_id:
                 return path, method
-    raise SpecError.at(doc.path, "/paths", f"no operation with operationId {operation_id!r}")
+            if isinstance(op, dict) and isinstance(op.get("operationId"), str):
+                found.append(op["operationId"])
+    raise SpecError.at(doc.path, "/paths", f"no operation with operationId {operation_id!r}{did_you_mean(operation_id, found)}")
 
 
 def _refs(node: Any, where: str) -> Iterator[tuple[str, str]]:

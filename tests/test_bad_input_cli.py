@@ -98,7 +98,7 @@ def test_an_unknown_operation_exits_2_and_changes_nothing(tmp_path):
     (tmp_path / "config.yaml").write_text("package: pkg\nspec: openapi.json\noutput: out\noperations: [nope]\n")
     result = cli("generate", "--config", "config.yaml", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr == f"error: openapi.json#/paths: no operation with operationId 'nope'\n"
+    assert result.stderr == "error: config.yaml#/operations/0: no operation with operationId 'nope' in openapi.json\n"
     assert {k: v for k, v in tree(tmp_path).items() if k != "config.yaml"} == {k: v for k, v in before.items() if k != "config.yaml"}
 
 

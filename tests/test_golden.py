@@ -31,7 +31,7 @@ def test_unsupported_operation_is_skipped_with_a_warning_not_silently(tmp_path):
 
     config = GOLDEN / "unions" / "config.yaml"
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "--config", str(config), "--out", str(tmp_path)],
+        [sys.executable, "-m", "generator", "generate", "--config", str(config), "--out", str(tmp_path), "--quiet"],
         capture_output=True,
         text=True,
     )

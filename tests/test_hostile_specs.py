@@ -178,7 +178,7 @@ def test_a_hostile_pinned_name_is_refused(tmp_path, pin, problem):
         ("package: class", "/package"),
         (f"methods: {{updateThing: {json.dumps('things.' + CALL)}}}", "/methods/updateThing"),
         ("methods: {updateThing: things.class}", "/methods/updateThing"),
-        (f"names: {{/components/schemas/Thing: {json.dumps(CALL)}}}", "/components/schemas/Thing"),
+        (f"names: {{/components/schemas/Thing: {json.dumps(CALL)}}}", "/names"),
     ],
 )
 def test_hostile_config_names_exit_2_and_write_nothing(tmp_path, line, pointer):
@@ -195,7 +195,8 @@ def test_hostile_config_names_exit_2_and_write_nothing(tmp_path, line, pointer):
 def test_a_hostile_package_name_argument_exits_2(tmp_path):
     path = write_spec(tmp_path, spec({"Thing": obj()}))
     result = cli("generate", "--spec", str(path), "--out", str(tmp_path / "out"), "--package-name", "../../x", cwd=tmp_path)
-    assert result.returncode == 2 and "--package-name '../../x' is not an ASCII Python identifier" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr == "error: --package-name '../../x' is not a Python identifier (letters, digits and underscores, not starting with a digit)\n"
     assert not (tmp_path / "out").exists()
 
 
