@@ -449,12 +449,13 @@ def test_generate_and_check_print_one_summary_line_and_quiet_silences_it(tmp_pat
     write_spec(tmp_path, spec({"Thing": THING}))
     args = ("--spec", "openapi.json", "--out", "out", "--package-name", "pkg")
     first = cli("generate", *args, cwd=tmp_path)
-    assert first.returncode == 0 and SUMMARY.match(first.stderr.strip())[1] == "8 files written, 0 unchanged", first.stderr
+    n = _generated_count(tmp_path)
+    assert first.returncode == 0 and SUMMARY.match(first.stderr.strip())[1] == f"{n} files written, 0 unchanged", first.stderr
     (tmp_path / "out" / "pkg" / "models.py").write_text("# edited\n")
     second = cli("generate", *args, cwd=tmp_path)
-    assert second.returncode == 0 and SUMMARY.match(second.stderr.strip())[1] == "1 file written, 7 unchanged", second.stderr
+    assert second.returncode == 0 and SUMMARY.match(second.stderr.strip())[1] == f"1 file written, {n - 1} unchanged", second.stderr
     check = cli("check", *args, cwd=tmp_path)
-    assert check.returncode == 0 and SUMMARY.match(check.stderr.strip())[1] == "up to date, 8 files", check.stderr
+    assert check.returncode == 0 and SUMMARY.match(check.stderr.strip())[1] == f"up to date, {n} files", check.stderr
     for command in ("generate", "check"):
         quiet = cli(command, *args, "--quiet", cwd=tmp_path)
         assert quiet.returncode == 0 and quiet.stdout == quiet.stderr == ""
@@ -469,7 +470,12 @@ def test_a_symlink_in_the_package_is_never_read_for_the_summary(tmp_path):
     models.unlink()
     models.symlink_to(tmp_path / "elsewhere.txt")
     result = cli("generate", *args, "--force", cwd=tmp_path)
-    assert SUMMARY.match(result.stderr.strip())[1] == "1 file written, 7 unchanged", result.stderr
+    assert SUMMARY.match(result.stderr.strip())[1] == f"1 file written, {_generated_count(tmp_path) - 1} unchanged", result.stderr
+
+
+def _generated_count(tmp_path) -> int:
+    """How many files the package has: the lines of its manifest."""
+    return len((tmp_path / "out" / "pkg" / ".generated-files").read_text().splitlines())
 
 
 MISSING_FILE = "error: spec/nope.yaml#: cannot read file: no such file"

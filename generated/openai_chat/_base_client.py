@@ -16,7 +16,7 @@ import logging
 import os
 import random
 import time
-from typing import Any, Callable, ClassVar, Generic, Mapping, TypeVar, Union
+from typing import Any, Callable, ClassVar, Generic, Literal, Mapping, TypeVar, Union
 from urllib.parse import quote
 
 import httpx
@@ -50,7 +50,9 @@ _HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
 class NotGiven:
     """The default of optional arguments: omitted, which is not the same as None (JSON null)."""
 
-    def __bool__(self) -> bool:
+    def __bool__(
+        self,
+    ) -> Literal[False]:  # lets `argument or default` narrow for type checkers
         return False
 
     def __repr__(self) -> str:

@@ -49,7 +49,9 @@ _HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
 class NotGiven:
     """The default of optional arguments: omitted, which is not the same as None (JSON null)."""
 
-    def __bool__(self) -> Literal[False]:  # lets `argument or default` narrow for type checkers
+    def __bool__(
+        self,
+    ) -> Literal[False]:  # lets `argument or default` narrow for type checkers
         return False
 
     def __repr__(self) -> str:
