@@ -26,6 +26,7 @@ class Config:
     # operationId → dotted client method, e.g. `chat.completions.update`.
     methods: dict[str, str] = field(default_factory=dict)
     limits: Limits = LIMITS
+    version: str | None = None  # the package's version; default: the spec's info.version
 
 
 def _get(data: dict[str, Any], key: str, kind: type, path: str, default: Any = None) -> Any:
@@ -72,6 +73,7 @@ def load_config(path: str | Path) -> Config:
         names={str(k): str(v) for k, v in _get(data, "names", dict, name, {}).items()},
         methods={str(k): str(v) for k, v in _get(data, "methods", dict, name, {}).items()},
         limits=Limits(**limits),
+        version=_get(data, "version", str, name),
     )
 
 

@@ -179,3 +179,4 @@ class Api:
     title: str
     decls: tuple[Decl, ...]
     operations: tuple[Operation, ...]
+    version: str = ""  # the package's version (PEP 440): the config's, else the spec's info.version
