@@ -22,6 +22,7 @@ from .build import Config as BuildConfig
 from .config import Config, load_config
 from .errors import _printable
 from .pipeline import named_api
+from .render import markdown_code
 from .surface import SURFACE_FILE, load_surface, surface
 
 SEVERITIES = ("breaking", "compatible", "docs")
@@ -286,15 +287,7 @@ def _markdown(c: Change) -> str:
 
 
 def _code(text: str | None) -> str:
-    """A Markdown code span showing `text` as it is (on one line)."""
-    if text is None:
-        return "none"
-    text = _printable(" ".join(text.split()))
-    fence = "`"
-    while fence in text:
-        fence += "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+    return "none" if text is None else markdown_code(_printable(text))
 
 
 def as_json(changes: list[Change]) -> str:

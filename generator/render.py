@@ -441,6 +441,16 @@ def markdown_text(text: str) -> str:
     return html.escape(re.sub(r"([\\`*_\[\]()#|!~])", r"\\\1", text))
 
 
+def markdown_code(text: str) -> str:
+    """A Markdown code span showing `text` as it is, on one line (a fence longer than any backtick run in it)."""
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    fence = "`"
+    while fence in text:
+        fence += "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def html_attribute(text: str) -> str:
     return html.escape(" ".join(_CONTROL.sub(" ", text).split()), quote=True)
 
@@ -448,7 +458,7 @@ def html_attribute(text: str) -> str:
 def package_files(api: ir.Api, public: dict[str, Any], source_name: str) -> dict[str, str]:
     """The package's pyproject.toml, README.md and api.md; `public` is its surface (surface.py)."""
     renderer = Renderer(api, source_name)
-    renderer.env.globals.update(toml=toml_string, md=markdown_text)
+    renderer.env.globals.update(toml=toml_string, md=markdown_text, md_code=markdown_code)
     note = "<!-- " + renderer.header[2:].strip().replace("--", "- -") + " -->"
     return {
         "pyproject.toml": renderer.env.get_template("pyproject.toml.jinja").render(distribution=api.package.replace("_", "-")),
