@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: generate check test golden bench clean
+.PHONY: generate check diff test golden bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ generate: $(STAMP)  ## regenerate generated/ from spec/
 
 check: $(STAMP)  ## exit 1 with a diff if generated/ is not what spec/ produces
 	$(BIN)/python -m generator check
+
+# `make diff OLD=old.yaml NEW=new.yaml`: what changes for the SDK's callers (see README.md).
+CONFIG ?= spec/config.yaml
+FORMAT ?= text
+diff: $(STAMP)  ## the SDK change report between two specs (exit status 1 from the command when something breaks)
+	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make diff OLD=old.yaml NEW=new.yaml [FORMAT=text|markdown|json] [CONFIG=spec/config.yaml]" >&2; exit 2; }
+	$(BIN)/python -m generator diff $(if $(CONFIG),--config $(CONFIG)) --format $(FORMAT) $(OLD) $(NEW)
 
 test: $(STAMP) $(NODE_STAMP)  ## all tests, the drift check included
 	$(BIN)/python -m pytest

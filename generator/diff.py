@@ -104,7 +104,7 @@ def _method(name: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
     args_a = {x["name"]: x for x in a["args"]}
     args_b = {x["name"]: x for x in b["args"]}
     where_a, where_b = _positions(a["args"]), _positions(b["args"])
-    for arg in sorted(set(args_a) | set(args_b), key=lambda n: (n not in args_a, n)):
+    for arg in sorted(set(args_a) | set(args_b)):
         x, y = args_a.get(arg), args_b.get(arg)
         given = y or x
         assert given is not None
@@ -137,7 +137,7 @@ def _type(name: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
         if a["base"] != b["base"]:
             out.append(Change("breaking", "changed", kind, name, "base", a["base"], b["base"]))
         members_a, members_b = a["members"], b["members"]
-        for member in sorted(set(members_a) | set(members_b), key=lambda m: (m not in members_a, m)):
+        for member in sorted(set(members_a) | set(members_b)):
             label = f"{name}.{member}"
             if member not in members_b:
                 out.append(Change("breaking", "removed", "member", label, None, repr(members_a[member])))
@@ -149,7 +149,7 @@ def _type(name: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
     # Models are built as well as read (in requests, and in tests of code that reads responses):
     # a narrower field breaks everywhere, a wider one where callers read it.
     fields_a, fields_b = a["fields"], b["fields"]
-    for field in sorted(set(fields_a) | set(fields_b), key=lambda f: (f not in fields_a, f)):
+    for field in sorted(set(fields_a) | set(fields_b)):
         x, y = fields_a.get(field), fields_b.get(field)
         label = f"{name}.{field}"
         if x is None or y is None:

@@ -137,7 +137,7 @@ def _alternatives(ctx: Context, t: ir.Type) -> list[str]:
 
 
 def _wire(node: Any) -> dict[str, Any]:
-    own = _OWN[type(node)]
+    own = next(names for kind, names in _OWN.items() if isinstance(node, kind))
     return {f.name: _plain(getattr(node, f.name)) for f in dataclasses.fields(node) if f.name not in own}
 
 

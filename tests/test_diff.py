@@ -740,3 +740,26 @@ def test_a_package_without_a_readable_surface_counts_as_new(tmp_path):
     assert lines[0] == "SDK changes against out/openai_chat (no api.json there: all of it counts as added): 0 breaking, 31 compatible, 0 docs"
     assert lines[9] == "  ... and 23 more (`python -m generator diff OLD_SPEC NEW_SPEC` lists every change)"
     assert lines[10].startswith("--- out/openai_chat/api.json")
+
+
+def test_attributes_the_ir_gains_are_compared_without_being_named(tmp_path):
+    """A parameter attribute the surface does not know (a serialisation style, say) lands under
+    `wire` and a change of it is reported, compatible."""
+    import dataclasses
+
+    from generator import ir
+
+    Styled = dataclasses.make_dataclass("Styled", [("style", str, dataclasses.field(default="form"))], bases=(ir.Param,), frozen=True)
+    api = named_api(Config(path="<test>", build=BuildConfig(package="things"), spec=write_spec(tmp_path, base()), overlay=None, output=tmp_path))
+
+    def styled(style: str) -> dict[str, Any]:
+        ops = tuple(
+            dataclasses.replace(op, params=tuple(Styled(**{f.name: getattr(p, f.name) for f in dataclasses.fields(p)}, style=style) for p in op.params))
+            for op in api.operations
+        )
+        return surface(dataclasses.replace(api, operations=ops))
+
+    old, new = styled("form"), styled("deepObject")
+    assert old["methods"]["things.retrieve"]["args"][1]["wire"] == {"wire_name": "expand", "location": "query", "style": "form"}
+    lines = [c.line() for c in compare(old, new) if c.name == "things.retrieve(expand=)"]
+    assert lines == ["compatible  changed  argument  things.retrieve(expand=): style form → deepObject"]
