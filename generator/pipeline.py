@@ -16,7 +16,8 @@ from .format import format_files
 from .load import Document, load
 from .names import name
 from .overlay import apply_names, apply_overlay
-from .render import package_files, render
+from .package import package_files
+from .render import render
 from .surface import SURFACE_FILE, dump_surface, surface
 from .validate import generated_part, inside, validate
 
