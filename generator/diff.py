@@ -4,8 +4,9 @@ Every change has a severity:
 
 - breaking: code that type-checks against the old SDK fails, or behaves differently, against
   the new one (a name, method, argument, field or enum member removed; an argument or field
-  that became required; a type that accepts less where callers pass it, or yields more where
-  they read it; a request check that became stricter; an argument that moved position);
+  that became required; a type that accepts less where callers pass it (arguments, and fields,
+  since models are built too), or yields more where they read it (responses); a request check
+  that became stricter; an argument that moved position);
 - compatible: additions, and changes no caller can notice in its code (a type that accepts more
   where callers pass it, a looser request check, a new wire name, HTTP path or parameter location);
 - docs: descriptions, deprecations, documented defaults and formats.
