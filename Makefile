@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: generate check test golden bench clean
+.PHONY: generate check diff test golden bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ generate: $(STAMP)  ## regenerate generated/ from spec/
 # make reports a failed recipe as exit 2; `python -m generator check` itself exits 1 on drift, 2 on bad input.
 check: $(STAMP)  ## fail with a diff if generated/ is not what spec/ produces
 	$(BIN)/python -m generator check
+
+# `make diff OLD=old.yaml NEW=new.yaml`: what changes for the SDK's callers (see README.md).
+CONFIG ?= spec/config.yaml
+FORMAT ?= text
+diff: $(STAMP)  ## the SDK change report between two specs (exit status 1 from the command when something breaks)
+	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make diff OLD=old.yaml NEW=new.yaml [FORMAT=text|markdown|json] [CONFIG=spec/config.yaml]" >&2; exit 2; }
+	$(BIN)/python -m generator diff $(if $(CONFIG),--config $(CONFIG)) --format $(FORMAT) $(OLD) $(NEW)
 
 test: $(STAMP) $(NODE_STAMP)  ## all tests, the drift check included
 	$(BIN)/python -m pytest

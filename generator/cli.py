@@ -1,4 +1,4 @@
-"""Command line: `generate`, `check` and `slice`. Exit 0 ok, 1 drift, 2 bad input."""
+"""Command line: `generate`, `check`, `diff` and `slice`. Exit 0 ok, 1 drift (or a breaking change), 2 bad input."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .build import Config as BuildConfig
 from .config import Config, load_config, package_problem
+from .diff import FORMATS, report, summary
 from .errors import Diagnostic, SpecError
 from .load import load
 from .pipeline import generate
@@ -74,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("-q", "--quiet", action="store_true", help="no summary line on success")
         if command == "generate":
             p.add_argument("--force", action="store_true", help="replace the package even if it holds files the generator did not write")
+    p = sub.add_parser("diff", help="what changes for the SDK's callers from one spec to another (exit 1 when something breaks)")
+    p.add_argument("old_spec")
+    p.add_argument("new_spec")
+    p.add_argument("--config", help="config whose names, methods, operations and overlay apply to both (default: none)")
+    p.add_argument("--format", choices=list(FORMATS), default="text", help="report format (default: text)")
     p = sub.add_parser("slice", help="reduce a spec to one operation and what it references")
     p.add_argument("spec")
     p.add_argument("--operation", required=True, help="operationId")
@@ -120,22 +126,30 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 sys.stdout.write(text)
             return 0
+        if args.command == "diff":
+            text, breaking = report(args.old_spec, args.new_spec, args.config, args.format)
+            sys.stdout.write(text)
+            return 1 if breaking else 0
         config = _config(args)
         files = generate(config, strict=args.strict)
         target = config.output / config.build.package
+        changes = summary(files, target, _relative(target))
         if args.command == "check":
+            sys.stdout.write(changes)
             diff = diff_tree(files, target, _relative(target))
             if diff:
                 sys.stdout.write(diff)
                 print(f"{_relative(target)} is out of date: run `make generate` (python -m generator generate)", file=sys.stderr)
                 return 1
-            summary = f"up to date, {_files(len(files))}"
+            status = f"up to date, {_files(len(files))}"
         else:
             unchanged = _unchanged(files, target)
             write_tree(files, target, force=args.force)
-            summary = f"{_files(len(files) - unchanged)} written, {unchanged} unchanged"
+            status = f"{_files(len(files) - unchanged)} written, {unchanged} unchanged"
+            if not args.quiet:
+                sys.stdout.write(changes)
         if not args.quiet:
-            print(f"{_relative(target)}: {summary} ({time.monotonic() - started:.2f} s)", file=sys.stderr)
+            print(f"{_relative(target)}: {status} ({time.monotonic() - started:.2f} s)", file=sys.stderr)
         return 0
     except SpecError as e:
         for diagnostic in e.diagnostics[:MAX_SHOWN]:

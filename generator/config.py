@@ -30,6 +30,7 @@ class Config:
     # operationId → dotted client method, e.g. `chat.completions.update`.
     methods: dict[str, str] = field(default_factory=dict)
     limits: Limits = LIMITS
+    version: str | None = None  # the package's version; default: the spec's info.version
     # What is wrong with the config file; the run reports these with everything else it finds.
     problems: tuple[Diagnostic, ...] = ()
 
@@ -55,6 +56,7 @@ SCHEMA: dict[str, Key] = {
     "methods": Key(dict),  # operationId → dotted client method
     "names": Key(dict),  # JSON pointer of a schema → class name
     "limits": Key(dict, {name: Key(int) for name in Limits.__dataclass_fields__}),
+    "version": Key(str),  # the package's version; default the spec's info.version
 }
 
 # Hard keywords, fixed here so that what is accepted never depends on the Python running the generator.
@@ -152,6 +154,7 @@ def load_config(path: str | Path) -> Config:
         names=kept.get("names", {}),
         methods=kept.get("methods", {}),
         limits=Limits(**kept.get("limits", {})),
+        version=kept.get("version"),
         problems=tuple(problems),
     )
 

@@ -208,3 +208,4 @@ class Api:
     decls: tuple[Decl, ...]
     operations: tuple[Operation, ...]
     webhooks: tuple[Webhook, ...] = ()
+    version: str = ""  # the package's version (PEP 440): the config's, else the spec's info.version

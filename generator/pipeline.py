@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+from packaging.version import InvalidVersion, Version
+
+from . import ir
 from .build import build
 from .config import Config
 from .errors import Diagnostic, SpecError
@@ -12,7 +16,9 @@ from .format import format_files
 from .load import Document, load
 from .names import name
 from .overlay import apply_names, apply_overlay
+from .package import package_files
 from .render import render
+from .surface import SURFACE_FILE, dump_surface, surface
 from .validate import generated_part, inside, validate
 
 
@@ -29,7 +35,8 @@ def checked(doc: Document, config: Config, strict: bool = False) -> list[Diagnos
     return problems
 
 
-def generate(config: Config, strict: bool = False) -> dict[str, str]:
+def named_api(config: Config, strict: bool = False) -> ir.Api:
+    """The named IR of the config's spec: what every generated file and the change report derive from."""
     # Every problem in the config, the overlay and the spec is reported in one run: each stage
     # goes on with what is usable, and the run stops before the build if any was found.
     errors = list(config.problems)
@@ -56,6 +63,29 @@ def generate(config: Config, strict: bool = False) -> dict[str, str]:
         raise SpecError(*skipped) if skipped else SpecError.at(doc.path, "/paths", "no operations to generate")
     for problem in skipped:
         print(f"warning: {problem}", file=sys.stderr)
-    api = name(api, doc.path)
-    rendered, runtime = render(api, Path(config.spec).name)
-    return {**format_files(rendered), **runtime}
+    return replace(name(api, doc.path), version=package_version(doc, config))
+
+
+def package_version(doc: Document, config: Config) -> str:
+    """The package's PEP 440 version: the config's `version`, else the spec's `info.version`."""
+    if config.version is not None:
+        try:
+            return str(Version(config.version))
+        except InvalidVersion:
+            raise SpecError.at(config.path, "/version", f"{config.version!r} is not a PEP 440 version (such as 1.2.0)") from None
+    info = doc.data.get("info")
+    given = info.get("version") if isinstance(info, dict) else None
+    try:
+        return str(Version(str(given)))
+    except InvalidVersion:
+        problem = Diagnostic(doc.path, "/info/version", f"{given!r} is not a PEP 440 version: the package is 0.0.0 (set `version:` in the config)")
+        print(f"warning: {problem}", file=sys.stderr)
+        return "0.0.0"
+
+
+def generate(config: Config, strict: bool = False) -> dict[str, str]:
+    api = named_api(config, strict)
+    source = Path(config.spec).name
+    rendered, runtime = render(api, source)
+    public = surface(api)
+    return {**format_files(rendered), **runtime, **package_files(api, public, source), SURFACE_FILE: dump_surface(public)}

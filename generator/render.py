@@ -6,6 +6,7 @@ Every string that comes from the spec reaches the output through `literal()` or
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import textwrap
@@ -497,3 +498,32 @@ def render(api: ir.Api, source_name: str) -> tuple[dict[str, str], dict[str, str
     """(the files rendered from templates, the static runtime files)."""
     renderer = Renderer(api, source_name)
     return renderer.files(), renderer.runtime()
+
+
+# -- spec text in the package's other files: pyproject.toml, README.md, api.md ------------------
+
+
+def toml_string(text: str) -> str:
+    """A one-line TOML string saying `text` (the way spec text enters pyproject.toml)."""
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def markdown_text(text: str) -> str:
+    """`text` on one line, shown as itself in Markdown (the way spec text enters README.md and api.md)."""
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    return html.escape(re.sub(r"([\\`*_\[\]()#|!~])", r"\\\1", text))
+
+
+def markdown_code(text: str) -> str:
+    """A Markdown code span showing `text` as it is, on one line (a fence longer than any backtick run in it)."""
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    fence = "`"
+    while fence in text:
+        fence += "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def html_attribute(text: str) -> str:
+    return html.escape(" ".join(_CONTROL.sub(" ", text).split()), quote=True)

@@ -1,23 +1,31 @@
 """Golden trees: each folder under tests/golden/ holds a spec, a config and the expected package.
 
 Only the files rendered from templates are kept there; the static runtime copied into every
-package is checked once, through the drift check of generated/. `python -m tests.golden`
-(or `make golden`) rewrites every expected tree after a deliberate change.
+package is checked once, through the drift check of generated/. The change reports between
+consecutive OpenAI versions (tests/diff/openai/) are golden files too. `python -m tests.golden`
+(or `make golden`) rewrites every expected tree and report after a deliberate change.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import shutil
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from generator.config import Config, load_config
-from generator.pipeline import generate
+from generator.diff import FORMATS, compare
+from generator.pipeline import generate, named_api
 from generator.render import templates_dir
+from generator.surface import surface
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 REGENERATE = "make golden"
 RUNTIME = {p.name for p in (templates_dir() / "runtime").glob("*.py")}
+OPENAI = GOLDEN.parent / "diff" / "openai"
+REPORT_SUFFIXES = {"text": "txt", "markdown": "md", "json": "json"}
 
 
 def cases() -> list[Path]:
@@ -47,6 +55,23 @@ def case_diff(case: Path) -> str:
     return "".join(out)
 
 
+def openai_pairs() -> list[tuple[Path, Path]]:
+    """Consecutive versions of the OpenAI slice, oldest first."""
+    versions = sorted(p for p in OPENAI.glob("*.yaml") if p.name != "config.yaml")
+    return list(zip(versions, versions[1:]))
+
+
+@functools.cache
+def openai_surface(spec: Path) -> dict[str, Any]:
+    return surface(named_api(replace(load_config(OPENAI / "config.yaml"), spec=spec)))
+
+
+def openai_reports(old: Path, new: Path) -> dict[Path, str]:
+    """The change report from one version to the next, in every format, by golden file."""
+    changes = compare(openai_surface(old), openai_surface(new))
+    return {OPENAI / f"{old.stem}..{new.stem}.{suffix}": FORMATS[fmt](changes) for fmt, suffix in REPORT_SUFFIXES.items()}
+
+
 def main() -> None:
     for case in cases():
         config = case_config(case)
@@ -56,6 +81,10 @@ def main() -> None:
         for name, text in rendered(case).items():
             (target / name).write_text(text, encoding="utf-8", newline="\n")
         print(f"rewrote {case.name}")
+    for old, new in openai_pairs():
+        for path, text in openai_reports(old, new).items():
+            path.write_text(text, encoding="utf-8", newline="\n")
+        print(f"rewrote the reports {old.stem}..{new.stem}")
 
 
 if __name__ == "__main__":

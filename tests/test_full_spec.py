@@ -145,3 +145,21 @@ def test_requests_match_the_official_sdk(full_package, recorder, operation_id, o
     mine, reference = recorder.requests
     assert (mine.method, mine.target, mine.headers["content-type"]) == (reference.method, reference.target, reference.headers["content-type"])
     assert json.loads(mine.body) == json.loads(reference.body) == arguments
+
+
+def test_the_package_describes_the_whole_api(full):
+    import json
+
+    from generator.diff import compare
+    from generator.package import package_files
+    from generator.surface import dump_surface, surface
+
+    _, api, _ = full
+    public = surface(api)
+    assert len(public["methods"]) == 288 and len(public["types"]) == len(api.decls)
+    assert json.loads(dump_surface(public)) == public
+    assert compare(public, public) == []
+    files = package_files(api, public, "openai.yaml")
+    assert files["api.md"].count("\n- <code title=") == 288
+    (snippet,) = re.findall(r"```python\n(.*?)```", files["README.md"], re.S)
+    compile(snippet, "README.md", "exec")

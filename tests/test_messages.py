@@ -136,6 +136,7 @@ operations: [updateThing]
 methods: {updateThing: things.update}
 names: {/components/schemas/Thing: Item}
 limits: {max_bytes: 1000000, max_depth: 50, max_nodes: 100000}
+version: 1.2.0
 """
 
 # Every key of the schema (nested ones dotted), a value of the wrong type, and the message.
@@ -156,6 +157,7 @@ WRONG = {
     "limits.max_bytes": ("limits: {max_bytes: '10'}", "#/limits/max_bytes: must be a positive integer, got a string"),
     "limits.max_depth": ("limits: {max_depth: 0}", "#/limits/max_depth: must be a positive integer, got an integer"),
     "limits.max_nodes": ("limits: {max_nodes: false}", "#/limits/max_nodes: must be a positive integer, got false"),
+    "version": ("version: [1]", "#/version: must be a string, got a list"),
 }
 
 
@@ -202,7 +204,7 @@ def test_unknown_nested_keys_and_a_missing_package(tmp_path):
         "error: config.yaml#/env/apikey: unknown key (did you mean 'api_key'?)",
         "error: config.yaml#/limits/max_size: unknown key (known keys: max_bytes, max_depth, max_nodes)",
         "error: config.yaml#/frobnicate: unknown key (known keys: package, client_class, async_client_class, env, spec, "
-        "overlay, output, operations, methods, names, limits)",
+        "overlay, output, operations, methods, names, limits, version)",
         "error: config.yaml#/package: missing: the config must name the Python package",
     ]
 
@@ -211,7 +213,7 @@ def test_a_config_that_is_not_a_mapping(tmp_path):
     (tmp_path / "config.yaml").write_text("- package: pkg\n")
     assert fails(cli("generate", "--config", "config.yaml", cwd=tmp_path)) == [
         "error: config.yaml#: must be a mapping of keys (package, client_class, async_client_class, env, spec, overlay, "
-        "output, operations, methods, names, limits), got a list"
+        "output, operations, methods, names, limits, version), got a list"
     ]
 
 
@@ -243,7 +245,7 @@ def test_at_most_50_errors_are_printed_and_the_rest_counted(tmp_path):
     config = CONFIG + "".join(f"unknown_{i:02}: 1\n" for i in range(60))
     lines = fails(cli("generate", cwd=project(tmp_path, config=config)))
     assert len(lines) == 51
-    assert lines[0] == "error: spec/config.yaml#/unknown_00: unknown key (known keys: package, client_class, async_client_class, env, spec, overlay, output, operations, methods, names, limits)"
+    assert lines[0] == "error: spec/config.yaml#/unknown_00: unknown key (known keys: package, client_class, async_client_class, env, spec, overlay, output, operations, methods, names, limits, version)"
     assert lines[-1] == "... and 10 more errors"
 
 

@@ -33,6 +33,8 @@ from .models import (
     TopLogprob,
 )
 
+__version__ = "2.3.0"
+
 if TYPE_CHECKING:
     from ._base_client import NOT_GIVEN, APIResponse, NotGiven
     from ._client import OpenAI, AsyncOpenAI

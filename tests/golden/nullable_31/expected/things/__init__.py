@@ -10,6 +10,8 @@ from .models import (
     Thing,
 )
 
+__version__ = "1"
+
 if TYPE_CHECKING:
     from ._base_client import NOT_GIVEN, APIResponse, NotGiven
     from ._client import ThingsClient, AsyncThingsClient

@@ -13,6 +13,8 @@ from .models import (
     Position,
 )
 
+__version__ = "1"
+
 if TYPE_CHECKING:
     from ._base_client import NOT_GIVEN, APIResponse, NotGiven
     from ._client import DocsClient, AsyncDocsClient

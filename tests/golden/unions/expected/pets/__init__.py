@@ -19,6 +19,8 @@ from .models import (
     Walk,
 )
 
+__version__ = "1"
+
 if TYPE_CHECKING:
     from ._base_client import NOT_GIVEN, APIResponse, NotGiven
     from ._client import PetsClient, AsyncPetsClient
