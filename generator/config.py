@@ -64,6 +64,7 @@ def load_config(path: str | Path) -> Config:
             async_client_class=classes["async_client_class"],
             api_key_env=str(env.get("api_key", "API_KEY")),
             base_url_env=str(env.get("base_url", "BASE_URL")),
+            scheme_env=_scheme_env(env, name),
         ),
         spec=base / _get(data, "spec", str, name, "openapi.yaml"),
         overlay=base / overlay if overlay else None,
@@ -73,6 +74,21 @@ def load_config(path: str | Path) -> Config:
         methods={str(k): str(v) for k, v in _get(data, "methods", dict, name, {}).items()},
         limits=Limits(**limits),
     )
+
+
+def _scheme_env(env: dict[str, Any], path: str) -> dict[str, tuple[str, ...]]:
+    """`env:` entries other than api_key and base_url: security scheme name → its variable(s)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for key, value in env.items():
+        if key in ("api_key", "base_url"):
+            continue
+        if isinstance(value, str) and value:
+            out[str(key)] = (value,)
+        elif isinstance(value, dict) and set(value) == {"username", "password"} and all(isinstance(v, str) and v for v in value.values()):
+            out[str(key)] = (value["username"], value["password"])
+        else:
+            raise SpecError.at(path, pointer("env", str(key)), "must name an environment variable, or {username: ..., password: ...} for a basic scheme")
+    return out
 
 
 def is_module_name(name: str) -> bool:

@@ -280,23 +280,75 @@ def _keyword_params(op: ir.Operation) -> list[ir.Param]:
 
 def _path_expr(op: ir.Operation) -> str:
     """The URL path as a concatenation of literals and encoded parameters (never an f-string of spec text)."""
-    names = {p.wire_name: p.py_name for p in _path_params(op)}
+    params = {p.wire_name: p for p in _path_params(op)}
     parts = []
     for i, piece in enumerate(re.split(r"\{([^}]*)\}", op.path)):
         if i % 2:
-            parts.append(f"path_param({names[piece]})")  # build.py checked every {name} has a parameter
+            parts.append(_param_call(params[piece]))  # build.py checked every {name} has a parameter
         elif piece:
             parts.append(literal(piece))
     return " + ".join(parts) or '""'
 
 
+# Each location's helper, and the style it writes without being told.
+_PARAM_HELPERS = {
+    "path": ("path_param", ir.Style("simple", False)),
+    "query": ("query_param", ir.Style("form", True)),
+    "header": ("header_param", ir.Style("simple", False)),
+    "cookie": ("cookie_param", ir.Style("form", True)),
+}
+
+
+def _param_call(p: ir.Param) -> str:
+    """The runtime call that serialises one path, query, header or cookie parameter; only what differs
+    from the location's defaults is spelled out."""
+    helper, default = _PARAM_HELPERS[p.location]
+    style = p.style or default
+    args = [p.py_name] if p.location in ("path", "header") else [literal(p.wire_name), p.py_name]
+    if style.media_type:
+        args.append(f"media={literal(style.media_type)}")
+    else:
+        if style.style != default.style:
+            args.append(f"style={literal(style.style)}")
+        if style.explode != default.explode:
+            args.append(f"explode={style.explode}")
+        if style.allow_reserved:
+            args.append("allow_reserved=True")
+        if style.style == "matrix":
+            args.append(f"name={literal(p.wire_name)}")
+    return f"{helper}({', '.join(args)})"
+
+
+def _pairs_expr(op: ir.Operation, location: str) -> str:
+    """A query's or cookie header's name=value pairs: one helper call, or the calls' pairs in one list."""
+    calls = [_param_call(p) for p in op.params if p.location == location]
+    if len(calls) < 2:
+        return calls[0] if calls else "None"
+    return "[" + ", ".join(f"*{c}" for c in calls) + "]"
+
+
 def _params_expr(op: ir.Operation, location: str) -> str:
+    if location in ("query", "cookie"):
+        return _pairs_expr(op, location)
     params = [p for p in op.params if p.location == location]
     if not params:
         return "None"
     # Form values go through json_body too: it drops omitted arguments and turns models into dicts.
-    builder = "query_params" if location == "query" else "json_body"
-    return f"{builder}({{{', '.join(f'{literal(p.wire_name)}: {p.py_name}' for p in params)}}})"
+    return f"json_body({{{', '.join(f'{literal(p.wire_name)}: {p.py_name}' for p in params)}}})"
+
+
+def _form_encoding_expr(op: ir.Operation) -> str | None:
+    """The form fields whose `encoding` says how to write them."""
+    items = []
+    for p in op.params:
+        if p.location == "form" and p.style is not None:
+            s = p.style
+            if s.style:
+                args = [f"style={literal(s.style)}", f"explode={s.explode}"] + (["allow_reserved=True"] if s.allow_reserved else [])
+            else:
+                args = [f"content_type={literal(s.media_type)}"]
+            items.append(f"{literal(p.wire_name)}: FieldEncoding({', '.join(args)})")
+    return "{" + ", ".join(items) + "}" if items else None
 
 
 def _headers_expr(op: ir.Operation) -> str:
@@ -304,7 +356,40 @@ def _headers_expr(op: ir.Operation) -> str:
     params = [p for p in op.params if p.location == "header"]
     if not params:
         return "extra_headers"
-    return f"header_params({{{', '.join(f'{literal(p.wire_name)}: {p.py_name}' for p in params)}}}, extra_headers)"
+    return f"header_params({{{', '.join(f'{literal(p.wire_name)}: {_param_call(p)}' for p in params)}}}, extra_headers)"
+
+
+def _security_literal(security: ir.Security) -> str:
+    return _tuple([_tuple([literal(k) for k in alternative]) if alternative else "()" for alternative in security]) if security else "()"
+
+
+def _security_expr(op: ir.Operation, api: ir.Api) -> str | None:
+    """The operation's security requirement, when it is not the API's default."""
+    return None if op.security == api.security else _security_literal(op.security)
+
+
+def _param_helpers(api: ir.Api) -> tuple[list[str], list[str]]:
+    """(helpers from _base_client, names from _serialize) the client module uses, from the IR."""
+    locations = {p.location for op in api.operations for p in op.params}
+    base = [_PARAM_HELPERS[loc][0] for loc in locations if loc in ("query", "header", "cookie")]
+    base += ["header_params"] if "header" in locations else []
+    serialize = ["FieldEncoding"] if any(_form_encoding_expr(op) for op in api.operations) else []
+    serialize += ["path_param"] if "path" in locations else []
+    return sorted(base), serialize
+
+
+def _credentials_required(api: ir.Api) -> bool:
+    """Every operation needs credentials (none is optional): a client without any is refused when built."""
+    return bool(api.operations) and all(op.security and all(op.security) for op in api.operations)
+
+
+def _client_doc(api: ir.Api) -> str:
+    base = f"the base URL from ${api.base_url_env} (else {api.base_url})"
+    schemes = api.security_schemes
+    if len(schemes) == 1 and schemes[0].args == ("api_key",):
+        return f"Client for {api.title}. Reads the API key from ${schemes[0].env[0]} and {base} when not given."
+    given = [f"`{a}` from ${e}" for s in schemes for a, e in zip(s.args, s.env)]
+    return f"Client for {api.title}. Reads {', '.join(given + [base])} when not given."
 
 
 def _operation_doc(op: ir.Operation) -> str:
@@ -377,6 +462,12 @@ class Renderer:
             content_param=lambda op: next((p.py_name for p in op.params if p.location == "content"), None),
             params_expr=_params_expr,
             headers_expr=_headers_expr,
+            form_encoding_expr=_form_encoding_expr,
+            security_expr=lambda op: _security_expr(op, api),
+            security_literal=_security_literal,
+            literal_tuple=lambda items: _tuple([literal(i) for i in items]),
+            credentials_required=_credentials_required(api),
+            client_doc=_client_doc(api),
             operation_doc=_operation_doc,
             operation_function=_operation_function,
             operation_checks=self.ctx.operation_checks,
@@ -403,7 +494,7 @@ class Renderer:
                 resources=_resource_tree(self.api),
                 imports=self.ctx.client_imports(),
                 check_imports=self.ctx.check_imports(),
-                uses_headers=any(p.location == "header" for op in self.api.operations for p in op.params),
+                param_helpers=_param_helpers(self.api),
             ),
             "py.typed": "",
         }

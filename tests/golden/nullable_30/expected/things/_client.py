@@ -21,10 +21,9 @@ from ._base_client import (
     SyncAPIClient,
     Timeout,
     json_body,
-    path_param,
-    query_params,
     read_none,
 )
+from ._serialize import path_param
 from .models import Thing
 
 
@@ -154,18 +153,16 @@ class AsyncThingsResourceWithRawResponse:
 
 
 class ThingsClient(SyncAPIClient):
-    """Client for Nullable styles. Reads the API key from $THINGS_API_KEY and the base URL
-    from $THINGS_BASE_URL (else https://example.test/v1) when not given.
+    """Client for Nullable styles. Reads the base URL from $THINGS_BASE_URL (else
+    https://example.test/v1) when not given.
     """
 
-    _api_key_env = "THINGS_API_KEY"
     _base_url_env = "THINGS_BASE_URL"
     _default_base_url = "https://example.test/v1"
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -173,7 +170,6 @@ class ThingsClient(SyncAPIClient):
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -184,18 +180,16 @@ class ThingsClient(SyncAPIClient):
 
 
 class AsyncThingsClient(AsyncAPIClient):
-    """Client for Nullable styles. Reads the API key from $THINGS_API_KEY and the base URL
-    from $THINGS_BASE_URL (else https://example.test/v1) when not given.
+    """Client for Nullable styles. Reads the base URL from $THINGS_BASE_URL (else
+    https://example.test/v1) when not given.
     """
 
-    _api_key_env = "THINGS_API_KEY"
     _base_url_env = "THINGS_BASE_URL"
     _default_base_url = "https://example.test/v1"
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -203,7 +197,6 @@ class AsyncThingsClient(AsyncAPIClient):
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,

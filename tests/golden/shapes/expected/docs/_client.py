@@ -20,12 +20,13 @@ from ._base_client import (
     Query,
     SyncAPIClient,
     Timeout,
-    json_body,
-    path_param,
-    query_params,
-    read_none,
+    header_param,
     header_params,
+    json_body,
+    query_param,
+    read_none,
 )
+from ._serialize import path_param
 from .models import Document
 
 
@@ -42,8 +43,8 @@ def _documents_get_document(
         "get",
         "/documents/" + path_param(document_id),
         None,
-        query_params({"expand": expand}),
-        header_params({"X-Request-Tag": x_request_tag}, extra_headers),
+        query_param("expand", expand),
+        header_params({"X-Request-Tag": header_param(x_request_tag)}, extra_headers),
         extra_query,
         extra_body,
         timeout,
@@ -276,18 +277,16 @@ class AsyncDocumentsResourceWithRawResponse:
 
 
 class DocsClient(SyncAPIClient):
-    """Client for Shapes. Reads the API key from $DOCS_API_KEY and the base URL from
-    $DOCS_BASE_URL (else https://example.test/api) when not given.
+    """Client for Shapes. Reads the base URL from $DOCS_BASE_URL (else
+    https://example.test/api) when not given.
     """
 
-    _api_key_env = "DOCS_API_KEY"
     _base_url_env = "DOCS_BASE_URL"
     _default_base_url = "https://example.test/api"
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -295,7 +294,6 @@ class DocsClient(SyncAPIClient):
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -306,18 +304,16 @@ class DocsClient(SyncAPIClient):
 
 
 class AsyncDocsClient(AsyncAPIClient):
-    """Client for Shapes. Reads the API key from $DOCS_API_KEY and the base URL from
-    $DOCS_BASE_URL (else https://example.test/api) when not given.
+    """Client for Shapes. Reads the base URL from $DOCS_BASE_URL (else
+    https://example.test/api) when not given.
     """
 
-    _api_key_env = "DOCS_API_KEY"
     _base_url_env = "DOCS_BASE_URL"
     _default_base_url = "https://example.test/api"
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -325,7 +321,6 @@ class AsyncDocsClient(AsyncAPIClient):
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
