@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import keyword
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -38,6 +39,8 @@ class Config:
     async_client_class: str = "AsyncClient"
     api_key_env: str = "API_KEY"
     base_url_env: str = "BASE_URL"
+    # Security scheme name → its environment variables: one, or (username, password) for basic.
+    scheme_env: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def pascal(text: str) -> str:
@@ -338,27 +341,38 @@ class Builder:
             raise self.fail(where, "operation has no operationId")
         params: list[ir.Param] = []
         seen: set[tuple[str, str]] = set()
-        raw_params = list(op.get("parameters") or []) + list(path_params)
-        for i, raw in enumerate(raw_params):
-            p_where = f"{where}/parameters/{i}"
+        # Operation-level parameters first: they override the path item's of the same name and location.
+        own = op.get("parameters") or []
+        raw_params = [(f"{where}/parameters/{i}", p) for i, p in enumerate(own)]
+        raw_params += [(pointer("paths", path, "parameters", str(i)), p) for i, p in enumerate(path_params)]
+        for p_where, raw in raw_params:
             if isinstance(raw, dict) and "$ref" in raw:
                 raw = self.doc.resolve(raw["$ref"], p_where)
-            if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or raw.get("in") not in ("path", "query", "header", "cookie"):
+            if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or raw.get("in") not in _STYLES:
                 raise self.fail(p_where, "parameter needs a string 'name' and 'in' (path, query, header or cookie)")
-            ident = (raw["in"], raw["name"])
-            if ident in seen or raw["in"] == "cookie":
+            location = raw["in"]
+            if location == "header" and not _TOKEN.fullmatch(raw["name"]):
+                raise self.fail(p_where + "/name", f"{raw['name']!r} is not a valid HTTP header name")
+            # Header names are case-insensitive; these three are the client's own (the spec says to ignore them).
+            ident = (location, raw["name"].lower() if location == "header" else raw["name"])
+            if ident in seen or ident in _IGNORED_HEADERS:
                 continue
             seen.add(ident)
-            ptype = self.schema_type(raw.get("schema", {}), p_where + "/schema", pascal(op_id) + pascal(raw["name"]))
-            required = raw["in"] == "path" or bool(raw.get("required"))
-            text = _field_text(raw) or self.describe(raw.get("schema"), p_where)
-            params.append(ir.Param(raw["name"], "", raw["in"], ptype, required, text))
+            style, schema, s_where = self._param_style(raw, p_where)
+            ptype = self.schema_type(schema, s_where, pascal(op_id) + pascal(raw["name"]))
+            required = location == "path" or bool(raw.get("required"))
+            text = _field_text(raw) or self.describe(schema, p_where)
+            params.append(ir.Param(raw["name"], "", location, ptype, required, text, style))
         body_params, body = self._body(op, where, op_id)
         params.extend(body_params)
         declared = {p.wire_name for p in params if p.location == "path"}
-        for placeholder in re.findall(r"\{([^}]*)\}", path):
+        template = re.findall(r"\{([^}]*)\}", path)
+        for placeholder in template:
             if placeholder not in declared:
                 raise self.fail(pointer("paths", path), f"path template names {{{placeholder}}} but no path parameter declares it")
+        # Path parameters are positional, in the order the path names them.
+        in_path = sorted((p for p in params if p.location == "path" and p.wire_name in template), key=lambda p: template.index(p.wire_name))
+        params = in_path + [p for p in params if p not in in_path]
         response, accept = self._response(op, where, op_id)
         pinned = op.get("x-py-method")
         if pinned is not None and not (isinstance(pinned, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*", pinned)):
@@ -376,7 +390,106 @@ class Builder:
             summary=_field_text({"title": op.get("summary")}),
             description=_field_text({"description": op.get("description")}),
             deprecated=bool(op.get("deprecated")),
+            security=self.security(op["security"], where + "/security") if "security" in op else self.default_security,
         )
+
+    def _param_style(self, raw: dict[str, Any], where: str) -> tuple[ir.Style, Any, str]:
+        """How a parameter is serialised, and the schema (with its pointer) of its value."""
+        location = raw["in"]
+        content = raw.get("content")
+        if content is not None:
+            if not isinstance(content, dict) or len(content) != 1:
+                raise self.fail(where + "/content", "a parameter's content must have exactly one media type")
+            media, entry = next(iter(content.items()))
+            if not _json_media(media) and media != "text/plain":
+                raise self.fail(where + pointer("content", media), f"parameter media type {media!r} is not supported (application/json, +json types or text/plain)")
+            schema = entry.get("schema", {}) if isinstance(entry, dict) else {}
+            return ir.Style(media_type=media), schema, where + pointer("content", media, "schema")
+        allowed = _STYLES[location]
+        style = raw.get("style", allowed[0])
+        if style not in allowed:
+            raise self.fail(where + "/style", f"style {style!r} is not allowed for a {location} parameter ({', '.join(allowed)})")
+        explode = raw.get("explode", style == "form")
+        if not isinstance(explode, bool):
+            raise self.fail(where + "/explode", "explode must be true or false")
+        reserved = location == "query" and raw.get("allowReserved") is True
+        return ir.Style(style, explode, reserved), raw.get("schema", {}), where + "/schema"
+
+    def form_style(self, encoding: Any, where: str) -> ir.Style | None:
+        """A form field's serialisation from its `encoding` entry; None for the defaults (by content type)."""
+        if not isinstance(encoding, dict):
+            return None
+        if any(k in encoding for k in ("style", "explode", "allowReserved")):
+            style = encoding.get("style", "form")
+            if style not in _STYLES["query"]:
+                raise self.fail(where + "/style", f"style {style!r} is not allowed for a form field ({', '.join(_STYLES['query'])})")
+            explode = encoding.get("explode", style == "form")
+            if not isinstance(explode, bool):
+                raise self.fail(where + "/explode", "explode must be true or false")
+            return ir.Style(style, explode, encoding.get("allowReserved") is True)
+        media = encoding.get("contentType")
+        if isinstance(media, str) and media.strip():
+            # A list of acceptable types (`image/png, image/jpeg`): the first one is sent.
+            return ir.Style(media_type=media.split(",")[0].strip())
+        return None
+
+    # -- security ----------------------------------------------------------------
+
+    @property
+    def default_security(self) -> ir.Security:
+        if "security" not in self.doc.data:
+            return ()
+        return self.security(self.doc.data["security"], "/security")
+
+    def security(self, raw: Any, where: str) -> ir.Security:
+        """Security requirements as alternatives of scheme keys.
+
+        An alternative that needs a scheme the client cannot send is dropped; if that leaves
+        none, the operation cannot be generated.
+        """
+        if not isinstance(raw, list):
+            raise self.fail(where, "security must be a list of security requirements")
+        out: list[tuple[str, ...]] = []
+        refused: list[SpecError] = []
+        for i, requirement in enumerate(raw):
+            if not isinstance(requirement, dict):
+                raise self.fail(f"{where}/{i}", "a security requirement must be an object")
+            try:
+                out.append(tuple(self.scheme(str(key), f"{where}/{i}" + pointer(str(key))).key for key in requirement))
+            except _Unsupported as e:
+                refused.append(e.error)
+        if refused and not out:
+            raise refused[0]
+        return tuple(out)
+
+    def scheme(self, key: str, where: str) -> ir.SecurityScheme:
+        """The scheme named `key`, with its default argument names (`build()` renames them when several meet)."""
+        schemes = (self.doc.data.get("components") or {}).get("securitySchemes") or {}
+        if not isinstance(schemes, dict) or key not in schemes:
+            raise self.fail(where, f"security requirement names {key!r}, which components.securitySchemes does not define")
+        s_where = pointer("components", "securitySchemes", key)
+        raw = self._deref(schemes[key], s_where)
+        if not isinstance(raw, dict):
+            raise self.fail(s_where, "a security scheme must be an object")
+        kind = raw.get("type")
+        if kind == "apiKey":
+            location, name = raw.get("in"), raw.get("name")
+            if location not in ("header", "query", "cookie") or not isinstance(name, str) or not name:
+                raise self.fail(s_where, "an apiKey scheme needs 'in' (header, query or cookie) and a 'name'")
+            if location != "query" and not _TOKEN.fullmatch(name):
+                raise self.fail(s_where + "/name", f"{name!r} is not a valid HTTP {'header' if location == 'header' else 'cookie'} name")
+            return ir.SecurityScheme(key, "apiKey", location, name, ("api_key",), ())
+        if kind == "http":
+            scheme = raw.get("scheme")
+            if isinstance(scheme, str) and scheme.lower() == "bearer":
+                return ir.SecurityScheme(key, "bearer", "header", "Authorization", ("bearer_token",), ())
+            if isinstance(scheme, str) and scheme.lower() == "basic":
+                return ir.SecurityScheme(key, "basic", "header", "Authorization", ("username", "password"), ())
+            raise _Unsupported(self.fail(s_where + "/scheme", f"http scheme {scheme!r} is not supported (bearer or basic)"))
+        if kind in ("oauth2", "openIdConnect"):
+            # The client sends a token it is given; obtaining one is up to the caller.
+            return ir.SecurityScheme(key, "bearer", "header", "Authorization", ("access_token",), ())
+        raise _Unsupported(self.fail(s_where + "/type", f"security scheme type {kind!r} is not supported (apiKey, http, oauth2, openIdConnect)"))
 
     def _body(self, op: dict[str, Any], where: str, op_id: str) -> tuple[list[ir.Param], ir.Body | None]:
         """The body's parameters, and how it may be sent."""
@@ -397,7 +510,14 @@ class Builder:
         first = media[0]
         schema_where = where + pointer("content", first, "schema")
         if kinds[first] in _STRUCTURED:
-            fields = self._body_fields(schemas[first], schema_where, pascal(op_id))
+            # A form's `encoding` says how each field is written (style, explode, content type).
+            form = next((m for m in media if kinds[m] in ("form", "multipart")), None)
+            encoding = content[form].get("encoding") if form and isinstance(content[form], dict) else None
+            styles = {
+                str(wire): self.form_style(entry, where + pointer("content", form or "", "encoding", wire))
+                for wire, entry in (encoding.items() if isinstance(encoding, dict) else ())
+            }
+            fields = self._body_fields(schemas[first], schema_where, pascal(op_id), styles)
             if fields is not None:
                 # Properties become keyword arguments; media types that cannot carry fields (XML...) are not offered.
                 offered = tuple(m for m in media if kinds[m] in _STRUCTURED)
@@ -417,7 +537,7 @@ class Builder:
         param = ir.Param("body", "", "content", body_type, required, self.describe(schemas[first], schema_where))
         return [param, *self._media_param(tuple(media), kinds)], ir.Body(tuple(media), required, False)
 
-    def _body_fields(self, schema: Any, where: str, owner: str) -> list[ir.Param] | None:
+    def _body_fields(self, schema: Any, where: str, owner: str, styles: dict[str, ir.Style | None]) -> list[ir.Param] | None:
         """An object body's properties as parameters; None when the body is not an object with properties."""
         while isinstance(schema, dict) and "$ref" in schema:
             ref = schema["$ref"]
@@ -436,7 +556,7 @@ class Builder:
             return None  # allOf with a part that is not an object: one argument
         props, required = self._properties(schema, where, owner)
         return [
-            ir.Param(wire, "", "body", self.schema_type(prop, ptr, hint + pascal(wire)), wire in required, self.describe(prop, ptr))
+            ir.Param(wire, "", "body", self.schema_type(prop, ptr, hint + pascal(wire)), wire in required, self.describe(prop, ptr), styles.get(wire))
             for wire, prop, ptr, hint in props
         ]
 
@@ -543,6 +663,86 @@ class Builder:
             else:
                 return ir.Discriminator(candidate.wire_name, tuple(tags.items()))
         return None
+
+
+# Each location's styles, its default first.
+_STYLES = {
+    "path": ("simple", "label", "matrix"),
+    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
+    "header": ("simple",),
+    "cookie": ("form",),
+}
+# RFC 9110's token: what a header (or cookie) name may be made of.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_IGNORED_HEADERS = {("header", "accept"), ("header", "content-type"), ("header", "authorization")}
+
+
+class _Unsupported(Exception):
+    """A security scheme the client cannot send (mutual TLS, http digest...)."""
+
+    def __init__(self, error: SpecError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+# Constructor arguments a credential may not take.
+_CLIENT_ARGS = frozenset({"self", "base_url", "timeout", "max_retries", "default_headers", "http_client"})
+
+
+def credentials(builder: Builder, operations: list[ir.Operation], config: Config) -> tuple[ir.SecurityScheme, ...]:
+    """The schemes the operations use, in order of first use, each with its arguments and environment variables.
+
+    One scheme (the common case): `api_key` and `$<env.api_key>` (basic: `username`/`password`).
+    Several: each its kind's name (`api_key`, `bearer_token`, `access_token`, `username`/`password`),
+    or, where two would share one, a name from its key (`AdminApiKeyAuth` → `admin_api_key`); the
+    variables are `<PACKAGE>_<ARGUMENT>`. The config's `env:` may name them by scheme.
+    """
+    from .names import snake  # here: names imports this module
+
+    keys = list(dict.fromkeys(k for op in operations for alternative in op.security for k in alternative))
+    defined = (builder.doc.data.get("components") or {}).get("securitySchemes") or {}
+    for key in config.scheme_env:
+        if key not in defined:
+            raise SpecError.at(builder.doc.path, "/components/securitySchemes", f"the config's env: names security scheme {key!r}, which the spec does not define")
+    schemes = [builder.scheme(k, pointer("components", "securitySchemes", k)) for k in keys]
+    if len(schemes) == 1 and schemes[0].kind != "basic":
+        schemes[0] = replace(schemes[0], args=("api_key",), env=(config.api_key_env,))
+    shared = [s.args for s in schemes]
+    taken: set[str] = set()
+    out = []
+    for scheme in schemes:
+        args = scheme.args
+        if shared.count(args) > 1:
+            base = re.sub(r"_(auth|authentication|scheme|security)$", "", snake(scheme.key)) or "credential"
+            args = tuple(f"{base}_{a}" for a in args) if scheme.kind == "basic" else (base,)
+        final = []
+        for arg in args:
+            if arg[0].isdigit():
+                arg = "credential_" + arg
+            while arg in _CLIENT_ARGS or keyword.iskeyword(arg):
+                arg += "_"
+            name, n = arg, 2
+            while name in taken:
+                name, n = f"{arg}_{n}", n + 1
+            taken.add(name)
+            final.append(name)
+        env = config.scheme_env.get(scheme.key) or scheme.env or tuple(f"{config.package.upper()}_{a.upper()}" for a in final)
+        if len(env) != len(final):
+            want = "{username: ..., password: ...}" if scheme.kind == "basic" else "one variable name"
+            raise SpecError.at(builder.doc.path, pointer("components", "securitySchemes", scheme.key), f"the config's env: for this {scheme.kind} scheme must be {want}")
+        out.append(replace(scheme, args=tuple(final), env=env))
+    return tuple(out)
+
+
+def _api_security(builder: Builder) -> ir.Security:
+    try:
+        return builder.default_security
+    except SpecError:
+        return ()  # every operation that used it was skipped
+
+
+def _json_media(media: str) -> bool:
+    return media == "application/json" or media.endswith("+json")
 
 
 def _variant_kind(schema: Any) -> str:
@@ -685,5 +885,7 @@ def build(doc: Document, config: Config, operation_ids: list[str] | None = None)
         decls=tuple(builder.decls[k] for k in sorted(builder.decls)),  # after the webhooks: they add some
         operations=tuple(operations),
         webhooks=webhooks,
+        security_schemes=credentials(builder, operations, config),
+        security=_api_security(builder),
     )
     return api, skipped

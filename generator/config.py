@@ -68,7 +68,7 @@ KEYWORDS = frozenset(
 # a package of the same name would shadow them and break itself.
 IMPORTED_MODULES = frozenset(
     {"__future__", "asyncio", "builtins", "dataclasses", "email", "enum", "gc", "httpx", "importlib", "json",
-     "logging", "os", "random", "sys", "time", "typing", "urllib"}
+     "logging", "os", "random", "sys", "time", "typing", "urllib", "base64", "re", "threading", "weakref"}
 )
 
 
@@ -124,7 +124,17 @@ def load_config(path: str | Path) -> Config:
     data = load_data(p)
     if not isinstance(data, dict):
         raise SpecError.at(name, "", f"must be a mapping of keys ({', '.join(SCHEMA)}), got {_kind(data)}")
+    # `env:` also names the variables of security schemes, by scheme name (the spec's keys); a key
+    # close to one of its own (`apikey`) is taken for a typo of it, not for a scheme.
+    raw_env = data.get("env")
+    own = SCHEMA["env"].keys or {}
+    schemes: dict[str, Any] = {}
+    if isinstance(raw_env, dict):
+        schemes = {k: v for k, v in raw_env.items() if k not in own and not did_you_mean(str(k), own)}
+        data = {**data, "env": {k: v for k, v in raw_env.items() if k not in schemes}}
     kept, problems = check(data, SCHEMA, name)
+    scheme_env, found = _scheme_env(schemes, name)
+    problems.extend(found)
     package = kept.get("package")
     if "package" not in data:
         problems.append(Diagnostic(name, "/package", "missing: the config must name the Python package"))
@@ -146,6 +156,7 @@ def load_config(path: str | Path) -> Config:
             async_client_class=classes["async_client_class"],
             api_key_env=env.get("api_key", "API_KEY"),
             base_url_env=env.get("base_url", "BASE_URL"),
+            scheme_env=scheme_env,
         ),
         spec=base / kept.get("spec", "openapi.yaml"),
         overlay=base / overlay if overlay else None,
@@ -174,3 +185,18 @@ def package_problem(name: str) -> str:
     if name in IMPORTED_MODULES:
         return f"would shadow the module {name!r}, which the generated code imports"
     return ""
+
+
+def _scheme_env(env: dict[str, Any], path: str) -> tuple[dict[str, tuple[str, ...]], list[Diagnostic]]:
+    """`env:` entries other than api_key and base_url: security scheme name → its variable(s)."""
+    out: dict[str, tuple[str, ...]] = {}
+    problems = []
+    for key, value in env.items():
+        if isinstance(value, str) and value:
+            out[str(key)] = (value,)
+        elif isinstance(value, dict) and set(value) == {"username", "password"} and all(isinstance(v, str) and v for v in value.values()):
+            out[str(key)] = (value["username"], value["password"])
+        else:
+            message = "must name an environment variable, or {username: ..., password: ...} for a basic scheme"
+            problems.append(Diagnostic(path, pointer("env", str(key)), message))
+    return out, problems

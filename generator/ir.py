@@ -145,14 +145,48 @@ Decl = Union[Model, Enum, Alias]
 
 
 @dataclass(frozen=True)
+class Style:
+    """How a parameter or a form field is written on the wire.
+
+    Either by OpenAPI `style` (`simple`, `label`, `matrix`, `form`, `spaceDelimited`,
+    `pipeDelimited`, `deepObject`) with `explode` and `allowReserved`, or, when `style` is
+    "", as text of `media_type` (a parameter's `content`, a form field's `contentType`).
+    """
+
+    style: str = ""
+    explode: bool = False
+    allow_reserved: bool = False
+    media_type: str = ""
+
+
+@dataclass(frozen=True)
 class Param:
     wire_name: str
     py_name: str
-    # "path" | "query" | "header" | "body" (one property of an object body) | "content" (the whole body)
+    # "path" | "query" | "header" | "cookie" | "body" (one property of an object body) | "content" (the
+    # whole body) | "media" (the media type to send the body as)
     location: str
     type: Type
     required: bool
     description: str = ""
+    # Path, query, header and cookie parameters always have one; a form field has one when
+    # its `encoding` says more than the defaults.
+    style: Style | None = None
+
+
+# Security requirements: alternatives, each naming the schemes sent together (by their key in
+# `components.securitySchemes`). `()` needs no credentials; an empty alternative makes them optional.
+Security = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    key: str  # its name under `components.securitySchemes`
+    kind: str  # "apiKey" | "bearer" (http bearer, OAuth 2, OpenID Connect) | "basic"
+    location: str  # "header" | "query" | "cookie"
+    name: str  # the header, query parameter or cookie that carries the credential
+    args: tuple[str, ...]  # the client's constructor arguments: ("api_key",), ("username", "password")
+    env: tuple[str, ...]  # the environment variable read for each argument not given
 
 
 @dataclass(frozen=True)
@@ -182,6 +216,7 @@ class Operation:
     summary: str = ""
     description: str = ""
     deprecated: bool = False
+    security: Security = ()
 
 
 @dataclass(frozen=True)
@@ -209,3 +244,5 @@ class Api:
     operations: tuple[Operation, ...]
     webhooks: tuple[Webhook, ...] = ()
     version: str = ""  # the package's version (PEP 440): the config's, else the spec's info.version
+    security_schemes: tuple[SecurityScheme, ...] = ()
+    security: Security = ()  # the API's default requirement (top-level `security`)

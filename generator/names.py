@@ -21,6 +21,7 @@ RESERVED_TYPES = frozenset(
      "dataclass", "field", "annotations", "reader", "Mapping", "TypeAlias", "ClassVar",
      # Names the client module imports from the runtime.
      "APIResponse", "AsyncAPIClient", "SyncAPIClient", "Options", "Headers", "Query", "Body", "Timeout",
+     "SecurityScheme", "FieldEncoding",
      # Errors the package exports.
      "APIError", "APIConnectionError", "APITimeoutError", "APIResponseValidationError", "APIStatusError",
      "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
@@ -32,7 +33,8 @@ TYPE_NAMES = frozenset({"str", "int", "float", "bool", "list", "dict"})
 RESERVED_FIELDS = frozenset({"from_dict", "from_json", "to_dict", "to_json", "extra_fields", "self", "cls"}) | TYPE_NAMES
 # Keyword arguments every method has, and the helpers a method body calls.
 RESERVED_PARAMS = frozenset(
-    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "json_body", "query_params", "path_param", "httpx"}
+    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "json_body", "path_param", "query_param",
+     "header_param", "header_params", "cookie_param", "httpx"}
 ) | TYPE_NAMES | {f"read_{k}" for k in ("str", "int", "float", "bool", "any", "list", "map", "nullable", "enum", "tagged", "union", "none")}
 # Attributes of the client (runtime `SyncAPIClient`): a top-level resource may not shadow them.
 RESERVED_CLIENT = frozenset(

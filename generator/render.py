@@ -206,41 +206,79 @@ class Context:
 
     # -- what an operation sends ---------------------------------------------------
 
+    def _param_call(self, p: ir.Param) -> str:
+        """The runtime call that serialises one path, query, header or cookie parameter; only what differs
+        from the location's defaults is spelled out."""
+        module, helper, default = _PARAM_HELPERS[p.location]
+        style = p.style or default
+        args = [p.py_name] if p.location in ("path", "header") else [literal(p.wire_name), p.py_name]
+        if style.media_type:
+            args.append(f"media={literal(style.media_type)}")
+        else:
+            if style.style != default.style:
+                args.append(f"style={literal(style.style)}")
+            if style.explode != default.explode:
+                args.append(f"explode={style.explode}")
+            if style.allow_reserved:
+                args.append("allow_reserved=True")
+            if style.style == "matrix":
+                args.append(f"name={literal(p.wire_name)}")
+        return f"{self.use(module, helper)}({', '.join(args)})"
+
     def path_expr(self, op: ir.Operation) -> str:
         """The URL path as a concatenation of literals and encoded parameters (never an f-string of spec text)."""
-        names = {p.wire_name: p.py_name for p in _path_params(op)}
+        params = {p.wire_name: p for p in _path_params(op)}
         parts = []
         for i, piece in enumerate(re.split(r"\{([^}]*)\}", op.path)):
             if i % 2:
-                parts.append(f"{self.use('._base_client', 'path_param')}({names[piece]})")  # build.py checked every {name} has a parameter
+                parts.append(self._param_call(params[piece]))  # build.py checked every {name} has a parameter
             elif piece:
                 parts.append(literal(piece))
         return " + ".join(parts) or '""'
 
-    def _given(self, function: str, params: list[ir.Param], *rest: str) -> str:
-        """`function({wire name: argument, ...}, rest...)`: the runtime drops what the caller did not give."""
-        fields = ", ".join(f"{literal(p.wire_name)}: {p.py_name}" for p in params)
-        return f"{self.use('._base_client', function)}({', '.join([f'{{{fields}}}', *rest])})"
+    def _pairs_expr(self, op: ir.Operation, location: str) -> str:
+        """A query's or cookie header's name=value pairs: one helper call, or the calls' pairs in one list."""
+        calls = [self._param_call(p) for p in op.params if p.location == location]
+        if len(calls) < 2:
+            return calls[0] if calls else "None"
+        return "[" + ", ".join(f"*{c}" for c in calls) + "]"
 
     def body_expr(self, op: ir.Operation) -> str:
         """The body's fields; an optional body the caller gave nothing of is not sent at all."""
         fields = [p for p in op.params if p.location == "body"]
         if op.body is None or not op.body.flattened or not (fields or op.body.required):
             return "None"
-        expr = self._given("json_body", fields)
+        given = ", ".join(f"{literal(p.wire_name)}: {p.py_name}" for p in fields)
+        expr = f"{self.use('._base_client', 'json_body')}({{{given}}})"  # drops what the caller did not give
         return expr if op.body.required else f"{expr} or None"
 
     def query_expr(self, op: ir.Operation) -> str:
-        params = [p for p in op.params if p.location == "query"]
-        return self._given("query_params", params) if params else "None"
+        return self._pairs_expr(op, "query")
 
     def headers_expr(self, op: ir.Operation) -> str:
         """The call's headers: header parameters the caller gave, under `extra_headers`."""
         params = [p for p in op.params if p.location == "header"]
-        return self._given("header_params", params, "extra_headers") if params else "extra_headers"
+        if not params:
+            return "extra_headers"
+        given = ", ".join(f"{literal(p.wire_name)}: {self._param_call(p)}" for p in params)
+        return f"{self.use('._base_client', 'header_params')}({{{given}}}, extra_headers)"
+
+    def _form_encoding_expr(self, op: ir.Operation) -> str | None:
+        """The body fields whose `encoding` says how to write them in a form."""
+        items = []
+        for p in op.params:
+            if p.location == "body" and p.style is not None:
+                s = p.style
+                if s.style:
+                    args = [f"style={literal(s.style)}", f"explode={s.explode}"] + (["allow_reserved=True"] if s.allow_reserved else [])
+                else:
+                    args = [f"content_type={literal(s.media_type)}"]
+                items.append(f"{literal(p.wire_name)}: {self.use('._serialize', 'FieldEncoding')}({', '.join(args)})")
+        return "{" + ", ".join(items) + "}" if items else None
 
     def options_keywords(self, op: ir.Operation) -> list[str]:
-        """The rest of an operation's Options: the whole body, its media type, the media types it accepts."""
+        """The rest of an operation's Options: the whole body, its media type and form encoding, the media
+        types it accepts, cookies, and its security requirement when not the API's default."""
         out = []
         content = next((p for p in op.params if p.location == "content"), None)
         if content is not None:
@@ -254,6 +292,14 @@ class Context:
                 out.append(f"media={default}")
         if op.accept and op.accept != ("application/json",):
             out.append(f"accept={literal(', '.join(op.accept))}")
+        cookies = self._pairs_expr(op, "cookie")
+        if cookies != "None":
+            out.append(f"cookies={cookies}")
+        if op.security != self.api.security:
+            out.append(f"security={_security_literal(op.security)}")
+        encoding = self._form_encoding_expr(op)
+        if encoding:
+            out.append(f"form_encoding={encoding}")
         return out
 
     def _is_model(self, t: ir.Type) -> bool:
@@ -327,6 +373,33 @@ def _keyword_params(op: ir.Operation) -> list[ir.Param]:
 def _call_args(op: ir.Operation) -> str:
     names = [p.py_name for p in _positional_params(op) + _keyword_params(op)]
     return ", ".join(names + ["extra_headers", "extra_query", "extra_body", "timeout"])
+
+
+# Each location's helper (its module, its name), and the style it writes without being told.
+_PARAM_HELPERS = {
+    "path": ("._serialize", "path_param", ir.Style("simple", False)),
+    "query": ("._base_client", "query_param", ir.Style("form", True)),
+    "header": ("._base_client", "header_param", ir.Style("simple", False)),
+    "cookie": ("._base_client", "cookie_param", ir.Style("form", True)),
+}
+
+
+def _security_literal(security: ir.Security) -> str:
+    return _tuple([_tuple([literal(k) for k in alternative]) if alternative else "()" for alternative in security]) if security else "()"
+
+
+def _credentials_required(api: ir.Api) -> bool:
+    """Every operation needs credentials (none is optional): a client without any is refused when built."""
+    return bool(api.operations) and all(op.security and all(op.security) for op in api.operations)
+
+
+def _client_doc(api: ir.Api) -> str:
+    base = f"the base URL from ${api.base_url_env} (else {api.base_url})"
+    schemes = api.security_schemes
+    if len(schemes) == 1 and schemes[0].args == ("api_key",):
+        return f"Client for {api.title}. Reads the API key from ${schemes[0].env[0]} and {base} when not given."
+    given = [f"`{a}` from ${e}" for s in schemes for a, e in zip(s.args, s.env)]
+    return f"Client for {api.title}. Reads {', '.join(given + [base])} when not given."
 
 
 def _operation_doc(op: ir.Operation) -> str:
@@ -431,6 +504,11 @@ class Renderer:
             query_expr=ctx.query_expr,
             headers_expr=ctx.headers_expr,
             options_keywords=ctx.options_keywords,
+            scheme_class=lambda: ctx.use("._auth", "SecurityScheme"),
+            security_literal=_security_literal,
+            literal_tuple=lambda items: _tuple([literal(i) for i in items]),
+            credentials_required=_credentials_required(api),
+            client_doc=_client_doc(api),
             operation_doc=_operation_doc,
             operation_function=_operation_function,
             operation_checks=ctx.operation_checks,

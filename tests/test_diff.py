@@ -208,10 +208,12 @@ def delete_thing(d: dict[str, Any]) -> None:
 
 
 def two_path_params(order: tuple[str, str]) -> Edit:
+    """Two path parameters, positional in the order the path names them."""
+
     def edit(d: dict[str, Any]) -> None:
         op = d["paths"].pop("/things/{thing_id}")
-        op["get"]["parameters"] = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in order]
-        d["paths"]["/groups/{group_id}/things/{thing_id}"] = op
+        op["get"]["parameters"] = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in sorted(order)]
+        d["paths"]["/things/" + "/".join("{" + n + "}" for n in order)] = op
 
     return edit
 
@@ -328,13 +330,17 @@ CASES: list[tuple[str, Edit, Edit, list[tuple[str, ...]]]] = [
         [
             ("breaking", "changed", "argument", "things.retrieve(group_id)", "position"),
             ("breaking", "changed", "argument", "things.retrieve(thing_id)", "position"),
+            ("compatible", "changed", "method", "things.retrieve()", "path"),
         ],
     ),
     (
         "argument moved from the query to a header",
         nothing,
         lambda d: get_op(d)["parameters"][1].update({"in": "header"}),
-        [("compatible", "changed", "argument", "things.retrieve(expand=)", "location")],
+        [
+            ("compatible", "changed", "argument", "things.retrieve(expand=)", "location"),
+            ("compatible", "changed", "argument", "things.retrieve(expand=)", "style"),
+        ],
     ),
     # request checks
     (
@@ -749,17 +755,17 @@ def test_attributes_the_ir_gains_are_compared_without_being_named(tmp_path):
 
     from generator import ir
 
-    Styled = dataclasses.make_dataclass("Styled", [("style", str, dataclasses.field(default="form"))], bases=(ir.Param,), frozen=True)
+    Styled = dataclasses.make_dataclass("Styled", [("flavour", str, dataclasses.field(default="form"))], bases=(ir.Param,), frozen=True)
     api = named_api(Config(path="<test>", build=BuildConfig(package="things"), spec=write_spec(tmp_path, base()), overlay=None, output=tmp_path))
 
     def styled(style: str) -> dict[str, Any]:
         ops = tuple(
-            dataclasses.replace(op, params=tuple(Styled(**{f.name: getattr(p, f.name) for f in dataclasses.fields(p)}, style=style) for p in op.params))
+            dataclasses.replace(op, params=tuple(Styled(**{f.name: getattr(p, f.name) for f in dataclasses.fields(p)}, flavour=style) for p in op.params))
             for op in api.operations
         )
         return surface(dataclasses.replace(api, operations=ops))
 
     old, new = styled("form"), styled("deepObject")
-    assert old["methods"]["things.retrieve"]["args"][1]["wire"] == {"wire_name": "expand", "location": "query", "style": "form"}
+    assert old["methods"]["things.retrieve"]["args"][1]["wire"]["flavour"] == "form"
     lines = [c.line() for c in compare(old, new) if c.name == "things.retrieve(expand=)"]
-    assert lines == ["compatible  changed  argument  things.retrieve(expand=): style form → deepObject"]
+    assert lines == ["compatible  changed  argument  things.retrieve(expand=): flavour form → deepObject"]

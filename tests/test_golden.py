@@ -86,7 +86,7 @@ def test_multipart_upload_and_binary_response(monkeypatch, pets_package):
         seen.append(request)
         return httpx.Response(200, content=b"%PDF-1.7 ...", headers={"content-type": "application/pdf"})
 
-    client = pets.PetsClient(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = pets.PetsClient(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
     pdf = client.pets.documents.attach_pet_document("p1", file=("vet.txt", b"all good"), title="Checkup", tags=["a", "b"], urgent=False)
     assert pdf == b"%PDF-1.7 ..."
     (request,) = seen
@@ -109,7 +109,7 @@ def test_raw_binary_body(monkeypatch, pets_package):
         seen.append(request)
         return httpx.Response(204)
 
-    client = pets.PetsClient(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = pets.PetsClient(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
     assert client.pets.photo.upload_pet_photo("p1", body=b"\x89PNG...") is None
     assert seen[0].method == "PUT" and seen[0].content == b"\x89PNG..."
 
@@ -124,7 +124,7 @@ def test_header_and_query_parameters_are_sent(monkeypatch, golden_packages):
         seen.append(request)
         return httpx.Response(200, json={"id": "d1", "created": 1, "sections": []})
 
-    client = docs.DocsClient(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = docs.DocsClient(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
     document = client.documents.get_document("d1", expand=["a", "b"], x_request_tag="t-9", extra_headers={"X-Other": "1"})
     assert document.id == "d1"
     (request,) = seen

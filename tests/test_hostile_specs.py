@@ -36,6 +36,8 @@ PAYLOADS = [
     'ends in a quote"',
 ]
 TEXT = " ".join(PAYLOADS)
+# Names travel on the wire, percent-encoded as UTF-8: every payload but the lone surrogate.
+WIRE_TEXT = " ".join(p for p in PAYLOADS if "\ud800" not in p)
 NAMES = ["class", "from", "self", "__init__", "__class__", "1abc", "a-b", "a.b", "a_b", "A B", "$x", "", "_", "to_dict",
          "str", "None", "True", "json_body", "read_str", "extra_fields", "ä", CALL]
 # Component names the OpenAPI schema allows (^[a-zA-Z0-9.\-_]+$).
@@ -99,6 +101,39 @@ CASES: dict[str, tuple[dict[str, Any], Any]] = {
         None,
     ),
     "operation-ids-and-resources": (operations(), None),
+    "parameter-styles": (
+        with_op(
+            spec({"Thing": obj()}),
+            parameters=[
+                {"name": "thing_id", "in": "path", "required": True, "style": "matrix", "explode": True, "schema": {"type": "string"}},
+                {"name": WIRE_TEXT, "in": "query", "required": True, "style": "deepObject", "explode": True,
+                 "schema": {"type": "object", "additionalProperties": {"type": "string"}}},
+                {"name": CALL, "in": "query", "required": True, "allowReserved": True, "schema": {"type": "string"}},
+                {"name": WIRE_TEXT, "in": "cookie", "required": True, "schema": {"type": "string"}},
+                {"name": "x-h", "in": "header", "required": True, "content": {f"{PAYLOADS[0]}+json": {"schema": {"type": "string"}}}},
+            ],
+            requestBody={"content": {"application/x-www-form-urlencoded": {
+                "schema": {**obj(**{WIRE_TEXT: {"type": "string"}, "b": {"type": "object"}}), "required": [WIRE_TEXT]},
+                "encoding": {WIRE_TEXT: {"contentType": TEXT}, "b": {"style": "deepObject", "explode": True}},
+            }}},
+        ),
+        None,
+    ),
+    "security-schemes": (
+        spec(
+            {"Thing": obj()},
+            security=[{"class": [], CALL: [], "1abc": []}],
+            components={
+                "schemas": {"Thing": obj()},
+                "securitySchemes": {
+                    "class": {"type": "apiKey", "in": "query", "name": WIRE_TEXT, "description": TEXT},
+                    CALL: {"type": "http", "scheme": "bearer", "bearerFormat": TEXT},
+                    "1abc": {"type": "http", "scheme": "basic"},
+                },
+            },
+        ),
+        None,
+    ),
     "server-url": (spec({"Thing": obj()}, servers=[{"url": TEXT}]), None),
     "title": (spec({"Thing": obj()}, info={"title": TEXT, "version": TEXT}), None),
     "discriminator": (
@@ -148,6 +183,10 @@ def test_hostile_text_never_becomes_code(tmp_path):
     assert len(by_case["operation-ids-and-resources"]["requests"]) == 8
     (request,) = by_case["parameter-names"]["requests"]
     assert request[2] == {n: 1 for n in NAMES}
+    (request,) = by_case["parameter-styles"]["requests"]
+    assert request[1].startswith("/things/;thing_id=v?")
+    (request,) = by_case["security-schemes"]["requests"]
+    assert request[1].endswith("=k")  # the apiKey in the query, under its (encoded) hostile name
 
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *(str(out / p) for p in packages)],

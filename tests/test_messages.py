@@ -180,7 +180,7 @@ def test_a_config_using_every_key_generates(tmp_path):
     result = cli("generate", "--config", "config.yaml", "--quiet", cwd=tmp_path)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     client = (tmp_path / "out" / "pkg" / "_client.py").read_text()
-    assert "class ThingsClient" in client and "THINGS_KEY" in client and "def update(" in client
+    assert "class ThingsClient" in client and "THINGS_URL" in client and "def update(" in client
     assert "class Item" in (tmp_path / "out" / "pkg" / "models.py").read_text()
 
 

@@ -11,16 +11,13 @@ def test_a_webhooks_only_spec_generates_its_payload_models(import_case, case_pac
     pet = webhooks.parse_new_pet(b'{"id": 7, "name": "Rex"}')
     assert isinstance(pet, hooks.NewPetPayload) and (pet.id, pet.name) == (7, "Rex")
     assert webhooks.unwrap({"id": 8}).id == 8
-    assert sorted(p.name for p in (case_packages("hooks") / "hooks").glob("*.py")) == [
-        "__init__.py", "_base_client.py", "_checks.py", "_client.py", "_content.py", "_exceptions.py", "_models.py",
-        "models.py", "webhooks.py",
-    ]
+    assert {"models.py", "webhooks.py", "_client.py"} <= {p.name for p in (case_packages("hooks") / "hooks").glob("*.py")}
 
 
 def test_a_package_without_models_imports_and_calls(import_case, recorder):
     plain = import_case("plain", "plain")
     recorder.answer("/flags/beta", body=b"3")
-    with plain.Client(api_key="k", base_url=recorder.url) as client:
+    with plain.Client(base_url=recorder.url) as client:
         assert client.flags.set_flag("beta", True, mode="read_only") == 3
     r = recorder.last()
     assert (r.method, r.target, r.body) == ("PUT", "/flags/beta?mode=read_only", b"true")

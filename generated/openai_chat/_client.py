@@ -8,6 +8,7 @@ from typing import Mapping
 
 import httpx
 
+from ._auth import SecurityScheme
 from ._base_client import (
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
@@ -21,9 +22,9 @@ from ._base_client import (
     SyncAPIClient,
     Timeout,
     json_body,
-    path_param,
 )
 from ._checks import check_map, check_str
+from ._serialize import path_param
 from .models import ChatCompletion, Metadata
 
 _check_chat_completions_update_metadata = check_map(
@@ -221,9 +222,19 @@ class OpenAI(SyncAPIClient):
     $OPENAI_BASE_URL (else https://api.openai.com/v1) when not given.
     """
 
-    _api_key_env = "OPENAI_API_KEY"
     _base_url_env = "OPENAI_BASE_URL"
     _default_base_url = "https://api.openai.com/v1"
+    _security_schemes = {
+        "ApiKeyAuth": SecurityScheme(
+            kind="bearer",
+            location="header",
+            name="Authorization",
+            args=("api_key",),
+            env=("OPENAI_API_KEY",),
+        ),
+    }
+    _security = (("ApiKeyAuth",),)
+    _credentials_required = True
 
     def __init__(
         self,
@@ -251,9 +262,19 @@ class AsyncOpenAI(AsyncAPIClient):
     $OPENAI_BASE_URL (else https://api.openai.com/v1) when not given.
     """
 
-    _api_key_env = "OPENAI_API_KEY"
     _base_url_env = "OPENAI_BASE_URL"
     _default_base_url = "https://api.openai.com/v1"
+    _security_schemes = {
+        "ApiKeyAuth": SecurityScheme(
+            kind="bearer",
+            location="header",
+            name="Authorization",
+            args=("api_key",),
+            env=("OPENAI_API_KEY",),
+        ),
+    }
+    _security = (("ApiKeyAuth",),)
+    _credentials_required = True
 
     def __init__(
         self,

@@ -16,7 +16,6 @@ import os
 import random
 import time
 from typing import Any, Callable, ClassVar, Generic, Literal, Mapping, TypeVar, Union
-from urllib.parse import quote
 
 import httpx
 
@@ -28,8 +27,18 @@ from ._exceptions import (
     APITimeoutError,
     status_error_class,
 )
+from ._auth import Applied, Credentials, Security, SecurityScheme
 from ._content import encode_body
 from ._models import BaseModel, ValidationError, dump, read_bytes
+from ._serialize import (
+    FieldEncoding,
+    Pairs,
+    cookie_header,
+    cookie_pairs,
+    header_value,
+    query_pairs,
+    query_string,
+)
 
 T = TypeVar("T")
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
@@ -66,43 +75,44 @@ Query = Mapping[str, Any]
 Body = Mapping[str, Any]
 
 
-def path_param(value: str) -> str:
-    """Percent-encode one path segment, `/` included."""
-    text = str(value)
-    if text in ("", ".", ".."):
-        raise ValueError(f"path parameter must not be {text!r}")
-    return quote(text, safe="")
-
-
 def json_body(fields: Mapping[str, Any]) -> dict[str, Any]:
     """The request body: only the arguments the caller gave, as plain JSON."""
     return {k: dump(v) for k, v in fields.items() if not isinstance(v, NotGiven)}
 
 
-def query_params(fields: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        k: dump(v)
-        for k, v in fields.items()
-        if not isinstance(v, NotGiven) and v is not None
-    }
+# Parameters: an omitted argument (or None) is not sent. See _serialize for the styles.
 
 
-def header_params(fields: Mapping[str, Any], extra: Headers | None) -> Headers | None:
-    """Header parameters the caller gave, as text; `extra_headers` win."""
-    given = {
-        k: _header_value(v)
-        for k, v in fields.items()
-        if not isinstance(v, NotGiven) and v is not None
-    }
+def query_param(
+    name: str,
+    value: Any,
+    style: str = "form",
+    explode: bool = True,
+    allow_reserved: bool = False,
+    media: str = "",
+) -> Pairs:
+    """One query parameter as percent-encoded name=value pairs."""
+    if value is None or isinstance(value, NotGiven):
+        return []
+    return query_pairs(name, value, style, explode, allow_reserved, media)
+
+
+def header_param(value: Any, explode: bool = False, media: str = "") -> str | None:
+    if value is None or isinstance(value, NotGiven):
+        return None
+    return header_value(value, explode, media)
+
+
+def cookie_param(name: str, value: Any, explode: bool = True, media: str = "") -> Pairs:
+    if value is None or isinstance(value, NotGiven):
+        return []
+    return cookie_pairs(name, value, explode, media)
+
+
+def header_params(fields: Mapping[str, str | None], extra: Headers | None) -> Headers:
+    """Header parameters the caller gave; `extra_headers` win."""
+    given = {k: v for k, v in fields.items() if v is not None}
     return {**given, **extra} if extra else given
-
-
-def _header_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if type(value) is list:
-        return ",".join(_header_value(v) for v in value)
-    return str(dump(value))
 
 
 def read_none(value: Any) -> None:
@@ -125,6 +135,9 @@ class Options:
         "given",
         "media",
         "accept",
+        "cookies",
+        "security",
+        "form_encoding",
     )
 
     def __init__(
@@ -132,7 +145,7 @@ class Options:
         method: str,
         path: str,
         body: dict[str, Any] | None,
-        query: dict[str, Any] | None,
+        query: Pairs | None,
         extra_headers: Headers | None,
         extra_query: Query | None,
         extra_body: Body | None,
@@ -140,6 +153,9 @@ class Options:
         content: Any = NOT_GIVEN,
         media: str | None = None,
         accept: str | None = None,
+        cookies: Pairs | None = None,
+        security: Security | None = None,
+        form_encoding: Mapping[str, FieldEncoding] | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -153,6 +169,9 @@ class Options:
         self.given = not isinstance(content, NotGiven)
         self.media = media  # the media type the body is sent as
         self.accept = accept  # what the operation answers with
+        self.cookies = cookies  # percent-encoded name=value pairs
+        self.security = security  # None: the API's default requirement
+        self.form_encoding = form_encoding  # form fields written other than by default
 
 
 # Retries: which outcomes, and how long to wait.
@@ -206,8 +225,10 @@ def retry_delay(retries_taken: int, headers: httpx.Headers | None) -> float:
 # Responses: errors and bodies.
 
 
-def make_status_error(response: httpx.Response, secret: str = "") -> APIStatusError:
-    """The typed error for a non-2xx response; the message never contains `secret`."""
+def make_status_error(
+    response: httpx.Response, secrets: tuple[str, ...] = ()
+) -> APIStatusError:
+    """The typed error for a non-2xx response; the message contains none of `secrets`."""
     try:
         body: Any = json.loads(response.content) if response.content else None
     except (ValueError, RecursionError):
@@ -216,10 +237,11 @@ def make_status_error(response: httpx.Response, secret: str = "") -> APIStatusEr
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         detail = body["error"].get("message", body["error"])
     message = f"Error code: {response.status_code} - {detail}"
+    for secret in secrets:  # before truncating, which could cut one in two
+        if secret in message:
+            message = message.replace(secret, "[REDACTED]")
     if len(message) > 2000:
         message = message[:2000] + "..."
-    if secret and secret in message:
-        message = message.replace(secret, "[REDACTED]")
     return status_error_class(response.status_code)(
         message, response=response, body=body
     )
@@ -275,11 +297,16 @@ class APIResponse(Generic[T]):
     """A raw response: status, headers and the body, parsed on demand by `.parse()`."""
 
     def __init__(
-        self, response: httpx.Response, cast: Callable[[Any], T], retries_taken: int
+        self,
+        response: httpx.Response,
+        cast: Callable[[Any], T],
+        retries_taken: int,
+        redact: Callable[[str], str] = str,
     ) -> None:
         self.http_response = response
         self.retries_taken = retries_taken
         self._cast = cast
+        self._redact = redact  # a credential may be in the URL
         self._parsed: list[T] = []
 
     @property
@@ -317,33 +344,40 @@ class APIResponse(Generic[T]):
         return self._parsed[0]
 
     def __repr__(self) -> str:
-        return f"<APIResponse [{self.status_code}] {self.http_response.request.method} {self.url}>"
+        url = self._redact(str(self.url))
+        return f"<APIResponse [{self.status_code}] {self.http_response.request.method} {url}>"
 
 
 class BaseClient(Generic[HttpT]):
     """Configuration and request building, shared by the sync and the async client."""
 
     # Set by the generated client class.
-    _api_key_env: ClassVar[str] = ""
     _base_url_env: ClassVar[str] = ""
     _default_base_url: ClassVar[str] = ""
+    _security_schemes: ClassVar[Mapping[str, SecurityScheme]] = {}
+    _security: ClassVar[Security] = ()  # the API's default requirement
+    # Every operation needs credentials: a client without any fails when it is built.
+    _credentials_required: ClassVar[bool] = False
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: HttpT | None = None,
+        **credentials: str | None,
     ) -> None:
-        if api_key is None:
-            api_key = os.environ.get(self._api_key_env) if self._api_key_env else None
-        if not api_key:
-            raise APIError(
-                f"No API key: pass api_key= to {type(self).__name__}() or set the {self._api_key_env} environment variable"
+        known = {a for s in self._security_schemes.values() for a in s.args}
+        unknown = sorted(set(credentials) - known)
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}() got an unexpected keyword argument {unknown[0]!r}"
             )
+        self._credentials = Credentials(self._security_schemes, credentials)
+        if self._credentials_required and not self._credentials.any():
+            raise APIError(self._credentials.missing(type(self).__name__))
         if base_url is None:
             base_url = os.environ.get(self._base_url_env) or self._default_base_url
         if isinstance(timeout, NotGiven):
@@ -355,7 +389,6 @@ class BaseClient(Generic[HttpT]):
             )
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
-        self.api_key = api_key
         self.base_url = str(base_url).rstrip("/")
         self.timeout: Timeout = timeout
         self.max_retries = max_retries
@@ -364,13 +397,16 @@ class BaseClient(Generic[HttpT]):
         self._http: HttpT = (
             self._new_http_client(timeout) if http_client is None else http_client
         )
-        # Built once: every call starts from these.
         self._headers = {
             "Accept": "application/json",
             "User-Agent": f"{__package__}/python httpx/{httpx.__version__}",
-            "Authorization": f"Bearer {api_key}",
-            **self._custom_headers,
         }
+        # Built once per security requirement: every call starts from these.
+        self._prepared: dict[Security, tuple[dict[str, str], Applied]] = {}
+
+    @property
+    def api_key(self) -> str | None:
+        return self._credentials.get("api_key")
 
     def _new_http_client(self, timeout: Timeout) -> HttpT:
         raise NotImplementedError
@@ -387,17 +423,19 @@ class BaseClient(Generic[HttpT]):
     def with_options(
         self: C,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         http_client: Any = None,
+        **credentials: str | None,
     ) -> C:
-        """A copy with some settings changed. It shares this client's connection pool unless given its own;
-        `default_headers` are added to this client's."""
+        """A copy with some settings changed (credentials too: `api_key=`...). It shares this client's
+        connection pool unless given its own; `default_headers` are added to this client's.
+        """
+        given = {k: v for k, v in credentials.items() if v}
         return type(self)(
-            api_key=api_key or self.api_key,
+            **{**self._credentials.given(), **given},
             base_url=base_url or self.base_url,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             max_retries=self.max_retries if max_retries is None else max_retries,
@@ -405,17 +443,31 @@ class BaseClient(Generic[HttpT]):
             http_client=http_client or self._http,
         )
 
+    def _prepare(self, o: Options) -> tuple[dict[str, str], Applied]:
+        """The headers a call starts from (credentials included), and what its credentials add elsewhere."""
+        security = self._security if o.security is None else o.security
+        found = self._prepared.get(security)
+        if found is None:
+            where = f"{o.method.upper()} {o.path}"
+            applied = self._credentials.apply(security, type(self).__name__, where)
+            headers = {**self._headers, **applied.headers, **self._custom_headers}
+            found = self._prepared[security] = (headers, applied)
+        return found
+
     def _build_request(self, o: Options) -> httpx.Request:
-        headers = (
-            self._headers
-            if o.extra_headers is None
-            else {**self._headers, **o.extra_headers}
-        )
-        query = (
-            o.query if o.extra_query is None else {**(o.query or {}), **o.extra_query}
+        headers, applied = self._prepare(o)
+        if o.extra_headers is not None:
+            headers = {**headers, **o.extra_headers}
+        cookies = (o.cookies or []) + applied.cookies
+        if cookies and not any(k.lower() == "cookie" for k in headers):
+            headers = {**headers, "Cookie": cookie_header(cookies)}
+        url = (
+            self.base_url + o.path + query_string(o.query, o.extra_query, applied.query)
         )
         timeout = self.timeout if isinstance(o.timeout, NotGiven) else o.timeout
-        body = encode_body(o.media, o.body, o.content, o.given, o.extra_body)
+        body = encode_body(
+            o.media, o.body, o.content, o.given, o.extra_body, o.form_encoding
+        )
         if "headers" in body or o.accept is not None:
             headers = {
                 **headers,
@@ -424,12 +476,7 @@ class BaseClient(Generic[HttpT]):
                 **(o.extra_headers or {}),
             }
         return self._http.build_request(
-            o.method,
-            self.base_url + o.path,
-            params=query,
-            headers=headers,
-            timeout=timeout,
-            **body,
+            o.method, url, headers=headers, timeout=timeout, **body
         )
 
     def _connection_error(
@@ -451,11 +498,13 @@ class BaseClient(Generic[HttpT]):
         wait: float | None,
     ) -> None:
         elapsed = time.monotonic() - start
+        # A credential may be in the query.
+        url = self._credentials.redact(str(request.url))
         if wait is None:
             logger.debug(
                 "%s %s -> %s in %.3fs (attempt %d)",
                 request.method,
-                request.url,
+                url,
                 status,
                 elapsed,
                 attempt,
@@ -464,7 +513,7 @@ class BaseClient(Generic[HttpT]):
             logger.info(
                 "%s %s -> %s in %.3fs (attempt %d of %d); retrying in %.2fs",
                 request.method,
-                request.url,
+                url,
                 status,
                 elapsed,
                 attempt,
@@ -495,7 +544,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
 
     def request_raw(self, o: Options, cast: Callable[[Any], T]) -> APIResponse[T]:
         response, retries = self._send(o)
-        return APIResponse(response, cast, retries)
+        return APIResponse(response, cast, retries, self._credentials.redact)
 
     def _send(self, o: Options) -> tuple[httpx.Response, int]:
         request = self._build_request(o)
@@ -529,7 +578,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                         self._log_attempt(
                             request, retries + 1, start, response.status_code, None
                         )
-                    raise make_status_error(response, self.api_key)
+                    raise make_status_error(response, self._credentials.secrets)
                 response.close()
                 wait = retry_delay(retries, response.headers)
                 if logger.isEnabledFor(logging.INFO):
@@ -562,7 +611,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
 
     async def request_raw(self, o: Options, cast: Callable[[Any], T]) -> APIResponse[T]:
         response, retries = await self._send(o)
-        return APIResponse(response, cast, retries)
+        return APIResponse(response, cast, retries, self._credentials.redact)
 
     async def _send(self, o: Options) -> tuple[httpx.Response, int]:
         request = self._build_request(o)
@@ -596,7 +645,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                         self._log_attempt(
                             request, retries + 1, start, response.status_code, None
                         )
-                    raise make_status_error(response, self.api_key)
+                    raise make_status_error(response, self._credentials.secrets)
                 await response.aclose()
                 wait = retry_delay(retries, response.headers)
                 if logger.isEnabledFor(logging.INFO):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from typing import IO, Any, Mapping, Union
 
-from ._models import BaseModel, dump
+from ._models import dump
+from ._serialize import FieldEncoding, encode_form, multipart_parts
 
 # What a raw body argument accepts: bytes, text, or a binary file.
 RawContent = Union[bytes, str, IO[bytes]]
@@ -34,12 +35,13 @@ def encode_body(
     value: Any,
     given: bool,
     extra: Mapping[str, Any] | None,
+    encoding: Mapping[str, FieldEncoding] | None = None,
 ) -> dict[str, Any]:
     """Keyword arguments of `httpx.Client.build_request` for the body, headers included.
 
     `fields` are the given keyword arguments of a flattened body (None: no body); `value`
     is the whole body when `given`. `extra` (the caller's `extra_body`) is merged into
-    fields or into an object value.
+    fields or into an object value. `encoding` says how form fields are written.
     """
     media = media or "application/json"
     kind = media_kind(media)
@@ -67,9 +69,12 @@ def encode_body(
     if fields is None:
         return {}
     if kind == "form":
-        return {"data": {k: _form_value(v) for k, v in fields.items()}}
+        return {
+            "content": encode_form(fields, encoding),
+            "headers": {"Content-Type": media},
+        }
     if kind == "multipart":
-        return {"files": [(k, part) for k, v in fields.items() for part in _parts(v)]}
+        return {"files": multipart_parts(fields, encoding)}
     if kind == "json":
         return _json(media, dump(dict(fields)))
     raise TypeError(f"a {media} body is sent as one value, not as fields")
@@ -97,33 +102,3 @@ def _raw(value: Any, media: str) -> bytes:
     raise TypeError(
         f"a {media} body must be bytes, str or a binary file, got {type(value).__name__}"
     )
-
-
-def _is_file(value: Any) -> bool:
-    return isinstance(value, (bytes, bytearray, tuple)) or hasattr(value, "read")
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _form_value(value: Any) -> Any:
-    """Form fields are text: scalars as they are, lists repeated, objects as JSON."""
-    if isinstance(value, (Mapping, BaseModel)):
-        return json.dumps(dump(value))
-    if type(value) is list:
-        return [_form_value(v) for v in value]
-    return _text(dump(value))
-
-
-def _parts(value: Any) -> list[Any]:
-    """The multipart parts of one field: a file as is, text without a filename, objects as JSON."""
-    if type(value) is list:
-        return [part for v in value for part in _parts(v)]
-    if _is_file(value):
-        return [value]
-    if isinstance(value, (Mapping, BaseModel)):
-        return [(None, json.dumps(dump(value)), "application/json")]
-    return [(None, _text(dump(value)))]

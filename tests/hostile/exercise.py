@@ -42,6 +42,13 @@ def call_all(resource: Any, calls: list[str]) -> None:
             call_all(child, calls)
 
 
+def body(request: httpx.Request) -> Any:
+    """JSON as data, a form body as its text."""
+    if request.headers.get("content-type") == "application/json":
+        return json.loads(request.content)
+    return request.content.decode() or None
+
+
 def main() -> None:
     report = {}
     for package, client_class, sample in json.loads(sys.argv[1]):
@@ -60,16 +67,19 @@ def main() -> None:
             requests.append(request)
             return httpx.Response(200, json={})
 
-        default_base_url = getattr(pkg, client_class)(api_key="k").base_url
+        cls = getattr(pkg, client_class)
+        # Credentials by the names the constructor gives them.
+        keys = {p: "k" for p in inspect.signature(cls).parameters if p not in ("base_url", "timeout", "max_retries", "default_headers", "http_client")}
+        default_base_url = cls(**keys).base_url
         http = httpx.Client(transport=httpx.MockTransport(handler))
-        client = getattr(pkg, client_class)(api_key="k", base_url="http://test", http_client=http)
+        client = cls(**keys, base_url="http://test", http_client=http)
         calls: list[str] = []
         call_all(client, calls)
         report[package] = {
             "doc": models.__doc__,
             "base_url": default_base_url,
             "calls": calls,
-            "requests": [[r.method, r.url.raw_path.decode(), json.loads(r.content or b"null")] for r in requests],
+            "requests": [[r.method, r.url.raw_path.decode(), body(r)] for r in requests],
         }
     print(json.dumps(report))
 

@@ -20,8 +20,8 @@ from ._base_client import (
     Query,
     SyncAPIClient,
     Timeout,
-    path_param,
 )
+from ._serialize import path_param
 from .models import Thing
 
 
@@ -151,18 +151,16 @@ class AsyncThingsResourceWithRawResponse:
 
 
 class ThingsClient(SyncAPIClient):
-    """Client for Nullable styles. Reads the API key from $THINGS_API_KEY and the base URL
-    from $THINGS_BASE_URL (else https://example.test/v1) when not given.
+    """Client for Nullable styles. Reads the base URL from $THINGS_BASE_URL (else
+    https://example.test/v1) when not given.
     """
 
-    _api_key_env = "THINGS_API_KEY"
     _base_url_env = "THINGS_BASE_URL"
     _default_base_url = "https://example.test/v1"
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -170,7 +168,6 @@ class ThingsClient(SyncAPIClient):
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -181,18 +178,16 @@ class ThingsClient(SyncAPIClient):
 
 
 class AsyncThingsClient(AsyncAPIClient):
-    """Client for Nullable styles. Reads the API key from $THINGS_API_KEY and the base URL
-    from $THINGS_BASE_URL (else https://example.test/v1) when not given.
+    """Client for Nullable styles. Reads the base URL from $THINGS_BASE_URL (else
+    https://example.test/v1) when not given.
     """
 
-    _api_key_env = "THINGS_API_KEY"
     _base_url_env = "THINGS_BASE_URL"
     _default_base_url = "https://example.test/v1"
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -200,7 +195,6 @@ class AsyncThingsClient(AsyncAPIClient):
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,

@@ -20,11 +20,12 @@ from ._base_client import (
     Query,
     SyncAPIClient,
     Timeout,
+    header_param,
     header_params,
-    path_param,
-    query_params,
+    query_param,
     read_none,
 )
+from ._serialize import path_param
 from .models import Document
 
 
@@ -41,8 +42,8 @@ def _documents_get_document(
         "get",
         "/documents/" + path_param(document_id),
         None,
-        query_params({"expand": expand}),
-        header_params({"X-Request-Tag": x_request_tag}, extra_headers),
+        query_param("expand", expand),
+        header_params({"X-Request-Tag": header_param(x_request_tag)}, extra_headers),
         extra_query,
         extra_body,
         timeout,
@@ -275,18 +276,16 @@ class AsyncDocumentsResourceWithRawResponse:
 
 
 class DocsClient(SyncAPIClient):
-    """Client for Shapes. Reads the API key from $DOCS_API_KEY and the base URL from
-    $DOCS_BASE_URL (else https://example.test/api) when not given.
+    """Client for Shapes. Reads the base URL from $DOCS_BASE_URL (else
+    https://example.test/api) when not given.
     """
 
-    _api_key_env = "DOCS_API_KEY"
     _base_url_env = "DOCS_BASE_URL"
     _default_base_url = "https://example.test/api"
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -294,7 +293,6 @@ class DocsClient(SyncAPIClient):
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -305,18 +303,16 @@ class DocsClient(SyncAPIClient):
 
 
 class AsyncDocsClient(AsyncAPIClient):
-    """Client for Shapes. Reads the API key from $DOCS_API_KEY and the base URL from
-    $DOCS_BASE_URL (else https://example.test/api) when not given.
+    """Client for Shapes. Reads the base URL from $DOCS_BASE_URL (else
+    https://example.test/api) when not given.
     """
 
-    _api_key_env = "DOCS_API_KEY"
     _base_url_env = "DOCS_BASE_URL"
     _default_base_url = "https://example.test/api"
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -324,7 +320,6 @@ class AsyncDocsClient(AsyncAPIClient):
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,

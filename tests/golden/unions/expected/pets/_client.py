@@ -21,11 +21,11 @@ from ._base_client import (
     SyncAPIClient,
     Timeout,
     json_body,
-    path_param,
-    query_params,
+    query_param,
     read_none,
 )
 from ._models import FileInput, read_bytes
+from ._serialize import path_param
 from .models import Event, EventRecord
 
 
@@ -68,7 +68,7 @@ def _pets_events_create(
         "post",
         "/pets/" + path_param(pet_id) + "/events",
         json_body({"event": event, "note": note}),
-        query_params({"dry_run": dry_run}),
+        query_param("dry_run", dry_run),
         extra_headers,
         extra_query,
         extra_body,
@@ -655,18 +655,16 @@ class AsyncPetsPhotoResourceWithRawResponse:
 
 
 class PetsClient(SyncAPIClient):
-    """Client for Unions. Reads the API key from $PETS_API_KEY and the base URL from
-    $PETS_BASE_URL (else https://example.test) when not given.
+    """Client for Unions. Reads the base URL from $PETS_BASE_URL (else
+    https://example.test) when not given.
     """
 
-    _api_key_env = "PETS_API_KEY"
     _base_url_env = "PETS_BASE_URL"
     _default_base_url = "https://example.test"
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -674,7 +672,6 @@ class PetsClient(SyncAPIClient):
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -685,18 +682,16 @@ class PetsClient(SyncAPIClient):
 
 
 class AsyncPetsClient(AsyncAPIClient):
-    """Client for Unions. Reads the API key from $PETS_API_KEY and the base URL from
-    $PETS_BASE_URL (else https://example.test) when not given.
+    """Client for Unions. Reads the base URL from $PETS_BASE_URL (else
+    https://example.test) when not given.
     """
 
-    _api_key_env = "PETS_API_KEY"
     _base_url_env = "PETS_BASE_URL"
     _default_base_url = "https://example.test"
 
     def __init__(
         self,
         *,
-        api_key: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -704,7 +699,6 @@ class AsyncPetsClient(AsyncAPIClient):
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
-            api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
