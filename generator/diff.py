@@ -308,6 +308,8 @@ def summary(files: dict[str, str], target: Path, label: str, limit: int = 8) -> 
     """What regenerating `target` changes for callers, in a few lines ('' when nothing)."""
     new = json.loads(files[SURFACE_FILE])
     old = load_surface(target / SURFACE_FILE)
+    if old is None and not target.exists():
+        return ""  # a new package: everything is new, and the summary line says how many files
     changes = compare(old or {}, new)
     if not changes:
         return ""
