@@ -7,6 +7,7 @@ a real mock server in test_client_prism.py.
 from __future__ import annotations
 
 import asyncio
+import collections
 import inspect
 import json
 import logging
@@ -262,6 +263,51 @@ def test_metadata_limits_are_checked_before_sending(mode: str, metadata: dict[st
     assert names in str(info.value)
     assert isinstance(info.value, ValueError)
     assert seen == []
+
+
+class Note(str):
+    pass
+
+
+class Meta(collections.OrderedDict):  # type: ignore[type-arg]
+    pass
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    "metadata, names",
+    [
+        (collections.OrderedDict((f"k{i}", "v") for i in range(17)), "at most 16 keys"),
+        (Meta((f"k{i}", "v") for i in range(17)), "at most 16 keys"),
+        ({"ok": "v", Note("k" * 65): "v"}, "k" * 65),
+        ({"ok": "v", "long": Note("x" * 513)}, "metadata['long']"),
+    ],
+    ids=["OrderedDict", "dict subclass", "str subclass key", "str subclass value"],
+)
+def test_metadata_limits_hold_for_subclasses(mode: str, metadata: Any, names: str) -> None:
+    seen: list[httpx.Request] = []
+    client = make(mode, recording(seen))
+    with pytest.raises(RequestValidationError) as info:
+        call(client, client.chat.completions.update, "c", metadata=metadata)
+    assert names in str(info.value)
+    assert seen == []
+
+
+def test_every_check_treats_subclasses_as_their_base() -> None:
+    from openai_chat._checks import check_list, check_number, check_str
+
+    class Big(int):
+        pass
+
+    with pytest.raises(RequestValidationError, match="at most 2 items allowed, got 3"):
+        check_list(None, max_items=2)((1, 2, 3), "x")
+    with pytest.raises(RequestValidationError, match="at most 2 items allowed, got 3"):
+        check_list(None, max_items=2)(type("L", (list,), {})([1, 2, 3]), "x")
+    with pytest.raises(RequestValidationError, match="must be at most 10, got 11"):
+        check_number(maximum=10)(Big(11), "x")
+    with pytest.raises(RequestValidationError, match="at most 1 characters allowed"):
+        check_str(max_length=1)(Note("ab"), "x")
+    check_number(maximum=0)(True, "x")  # a bool is not a number here
 
 
 @pytest.mark.parametrize("mode", MODES)
