@@ -48,9 +48,9 @@ def test_malformed_responses_raise_a_typed_error(mode: str, body: bytes, path: s
     transport = httpx.MockTransport(reply)
     with pytest.raises(APIResponseValidationError) as info:
         if mode == "sync":
-            OpenAI(api_key="k", http_client=httpx.Client(transport=transport)).chat.completions.update("c", metadata=None)
+            OpenAI(api_key="sk-test-0123456789", http_client=httpx.Client(transport=transport)).chat.completions.update("c", metadata=None)
         else:
-            client = AsyncOpenAI(api_key="k", http_client=httpx.AsyncClient(transport=transport))
+            client = AsyncOpenAI(api_key="sk-test-0123456789", http_client=httpx.AsyncClient(transport=transport))
             asyncio.run(client.chat.completions.update("c", metadata=None))  # type: ignore[arg-type]
     e = info.value
     assert e.path == path
@@ -267,6 +267,10 @@ def test_parsing_never_touches_the_garbage_collector(monkeypatch: pytest.MonkeyP
     raw = json.dumps(SEED).encode()
     ChatCompletion.from_dict(SEED)
     ChatCompletion.from_json(raw)
+    transport = httpx.MockTransport(lambda r: httpx.Response(200, content=raw))
+    client = OpenAI(api_key="sk-test-0123456789", http_client=httpx.Client(transport=transport))
+    client.chat.completions.update("c", metadata=None)
+    client.chat.completions.with_raw_response.update("c", metadata=None).parse()
     assert calls == []
 
 
@@ -285,6 +289,20 @@ def test_an_application_that_turned_the_collector_off_keeps_it_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_raw_json_of_a_body_that_is_not_json_is_typed(mode: str) -> None:
+    transport = httpx.MockTransport(lambda r: httpx.Response(200, content=b"<html>"))
+    if mode == "sync":
+        raw = OpenAI(api_key="sk-test-0123456789", http_client=httpx.Client(transport=transport)).chat.completions.with_raw_response.update("c", metadata=None)
+    else:
+        client = AsyncOpenAI(api_key="sk-test-0123456789", http_client=httpx.AsyncClient(transport=transport))
+        raw = asyncio.run(client.chat.completions.with_raw_response.update("c", metadata=None))  # type: ignore[arg-type]
+    with pytest.raises(APIResponseValidationError, match=r"^\$: response body is not valid JSON"):
+        raw.json()
+    with pytest.raises(APIResponseValidationError):
+        raw.parse()
 
 
 def test_undeclared_fields_are_any_to_a_type_checker(tmp_path: Any) -> None:
