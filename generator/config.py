@@ -68,7 +68,7 @@ KEYWORDS = frozenset(
 # a package of the same name would shadow them and break itself.
 IMPORTED_MODULES = frozenset(
     {"__future__", "asyncio", "builtins", "dataclasses", "email", "enum", "gc", "httpx", "importlib", "json",
-     "logging", "os", "random", "sys", "time", "typing", "urllib", "base64", "re", "threading", "weakref"}
+     "logging", "os", "random", "sys", "time", "typing", "urllib", "base64", "re", "threading", "weakref", "contextvars", "zlib"}
 )
 
 

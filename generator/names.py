@@ -21,11 +21,12 @@ RESERVED_TYPES = frozenset(
      "dataclass", "field", "annotations", "reader", "Mapping", "TypeAlias", "ClassVar",
      # Names the client module imports from the runtime.
      "APIResponse", "AsyncAPIClient", "SyncAPIClient", "Options", "Headers", "Query", "Body", "Timeout",
-     "SecurityScheme", "FieldEncoding",
+     "SecurityScheme", "FieldEncoding", "DEFAULT_MAX_RESPONSE_BYTES",
      # Errors the package exports.
      "APIError", "APIConnectionError", "APITimeoutError", "APIResponseValidationError", "APIStatusError",
      "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
-     "UnprocessableEntityError", "RateLimitError", "InternalServerError", "RequestValidationError", "ValidationError"}
+     "UnprocessableEntityError", "RateLimitError", "InternalServerError", "RequestValidationError", "ValidationError",
+     "APIUsageError"}
 ) | frozenset(keyword.kwlist)
 # Builtins that annotations name: a field, parameter or method called `str` would shadow them.
 TYPE_NAMES = frozenset({"str", "int", "float", "bool", "list", "dict"})
@@ -39,7 +40,7 @@ RESERVED_PARAMS = frozenset(
 # Attributes of the client (runtime `SyncAPIClient`): a top-level resource may not shadow them.
 RESERVED_CLIENT = frozenset(
     {"request", "request_raw", "close", "base_url", "timeout", "with_options", "with_raw_response", "copy", "api_key",
-     "max_retries"}
+     "max_retries", "max_response_bytes"}
 ) | TYPE_NAMES
 # Attributes every resource has besides its sub-resources and methods.
 RESERVED_RESOURCE = TYPE_NAMES | {"with_raw_response"}

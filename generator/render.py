@@ -451,7 +451,7 @@ def templates_dir() -> Path:
 _CLIENT_IMPORTS = {
     "typing": {"Mapping"},
     "._base_client": {
-        "DEFAULT_MAX_RETRIES", "NOT_GIVEN", "APIResponse", "AsyncAPIClient", "Body", "Headers", "NotGiven",
+        "DEFAULT_MAX_RESPONSE_BYTES", "DEFAULT_MAX_RETRIES", "NOT_GIVEN", "APIResponse", "AsyncAPIClient", "Body", "Headers", "NotGiven",
         "Options", "Query", "SyncAPIClient", "Timeout",
     },
 }

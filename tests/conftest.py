@@ -70,7 +70,13 @@ def import_case(case_packages, monkeypatch):
     import importlib
 
     def load(case: str, package: str):
-        monkeypatch.syspath_prepend(str(case_packages(case)))
+        where = case_packages(case)
+        loaded = sys.modules.get(package)
+        if loaded is not None and not str(getattr(loaded, "__file__", "")).startswith(str(where)):
+            # Another test's package of the same name: forget it (and its modules) for this test.
+            for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+                monkeypatch.delitem(sys.modules, name)
+        monkeypatch.syspath_prepend(str(where))
         return importlib.import_module(package)
 
     return load

@@ -311,7 +311,7 @@ def test_the_openai_slice_still_sends_its_api_key_as_a_bearer_token(monkeypatch:
     with pytest.raises(NotFoundError):
         OpenAI(api_key="sk-1", base_url="https://o.test", http_client=http).chat.completions.update("c", metadata=None)
     assert seen[0].headers["authorization"] == "Bearer sk-1"
-    assert [k for k, _ in seen[0].headers.raw][:6] == [b"Host", b"Accept-Encoding", b"Connection", b"Accept", b"User-Agent", b"Authorization"]
+    assert [k for k, _ in seen[0].headers.raw][:6] == [b"Host", b"Connection", b"Accept", b"Accept-Encoding", b"User-Agent", b"Authorization"]
 
 
 # Configuration and specs the build refuses.

@@ -109,8 +109,10 @@ def test_patch_media_types_set_the_content_type(client, recorder, content_type, 
     assert sent(recorder) == ("PATCH", "/v1/things/web-1", content_type or "application/json-patch+json", expected)
 
 
-def test_a_yaml_body_must_be_text_or_bytes(client, recorder):
-    with pytest.raises(TypeError, match="application/apply-patch\\+yaml body must be bytes, str or a binary file"):
+def test_a_yaml_body_must_be_text_or_bytes(client, recorder, import_case):
+    bodies = import_case("bodies", "bodies")
+    message = "body of media type application/apply-patch\\+yaml must be bytes, str or a binary file, got dict"
+    with pytest.raises(bodies.APIUsageError, match=message):
         client.things.patch_thing("web-1", {"spec": {}}, content_type="application/apply-patch+yaml")
     assert recorder.requests == []
 

@@ -7,9 +7,12 @@ a real mock server in test_client_prism.py.
 from __future__ import annotations
 
 import asyncio
+import collections
+import copy
 import inspect
 import json
 import logging
+import pickle
 from typing import Any, Callable
 
 import httpx
@@ -23,6 +26,7 @@ from openai_chat import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    APIUsageError,
     AsyncOpenAI,
     AuthenticationError,
     BadRequestError,
@@ -31,11 +35,14 @@ from openai_chat import (
     InternalServerError,
     NotFoundError,
     OpenAI,
+    OpenAIError,
     PermissionDeniedError,
     RateLimitError,
     RequestValidationError,
     UnprocessableEntityError,
 )
+
+from openai_chat._base_client import TIMEOUT_PROBLEM
 
 from .conftest import DATA
 
@@ -109,6 +116,71 @@ def test_defaults(cls: type) -> None:
     client = cls(api_key="k")
     assert client.timeout == httpx.Timeout(600.0, connect=5.0)
     assert client.max_retries == 2
+
+
+@pytest.mark.parametrize("cls", [OpenAI, AsyncOpenAI])
+@pytest.mark.parametrize(
+    "base_url, message",
+    [
+        ("https://user:hunter2@api.example.test/v1", "base_url must not contain a user name or password"),
+        ("https://api.example.test/v1#frag", "base_url must not contain a fragment"),
+        ("ftp://api.example.test/v1", "base_url must be an absolute http:// or https:// URL"),
+        ("/v1", "base_url must be an absolute http:// or https:// URL"),
+        ("http://[::1/v1", "base_url is not a valid URL"),
+        ("http://xn--/v1", "base_url is not a valid URL"),
+        ("http://127.0.0.1:99999/v1", "base_url is not a valid URL"),
+    ],
+)
+def test_unusable_base_urls_are_refused_at_construction(cls: type, base_url: str, message: str) -> None:
+    with pytest.raises(APIUsageError) as info:
+        cls(api_key=KEY, base_url=base_url)
+    assert str(info.value).startswith(message)
+    assert "hunter2" not in str(info.value) and "hunter2" not in repr(info.value)
+    assert info.value.__cause__ is None and info.value.__context__ is None
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_base_url_query_is_kept_and_paths_go_before_it(mode: str) -> None:
+    seen: list[httpx.Request] = []
+    client = make(mode, recording(seen), base_url="https://api.example.test/v1/?api-version=2025-01&x=1")
+    assert client.base_url == "https://api.example.test/v1?api-version=2025-01&x=1"
+    call(client, client.chat.completions.update, "c", metadata=None, extra_query={"x": "2"})
+    url = seen[0].url
+    assert (url.scheme, url.host, url.path) == ("https", "api.example.test", "/v1/chat/completions/c")
+    assert url.params.multi_items() == [("api-version", "2025-01"), ("x", "2")]
+    copy_ = client.with_options(max_retries=0)
+    assert copy_.base_url == client.base_url
+
+
+@pytest.mark.parametrize("cls", [OpenAI, AsyncOpenAI])
+@pytest.mark.parametrize("key", ["sk-é-0123456789", "sk-0123456789\n", "sk-01234\x0056789"])
+def test_an_api_key_that_cannot_be_sent_is_refused_without_showing_it(cls: type, key: str) -> None:
+    with pytest.raises(APIUsageError) as info:
+        cls(api_key=key)
+    e = info.value
+    assert str(e) == "api_key must be printable ASCII: it is sent in a header or the URL"
+    assert key not in repr(e) and key[:8] not in repr(e)
+    assert e.__cause__ is None and e.__context__ is None
+
+
+@pytest.mark.parametrize("cls", [OpenAI, AsyncOpenAI])
+@pytest.mark.parametrize(
+    "headers, reason",
+    [({"X-A": "é"}, "must be ASCII"), ({"X-A": "a\r\nX-B: b"}, "line breaks"), ({"X-A": 5}, "must be strings")],
+)
+def test_unusable_default_headers_are_refused_at_construction(cls: type, headers: dict[str, Any], reason: str) -> None:
+    with pytest.raises(APIUsageError, match=f"default_headers: header 'X-A': .*{reason}"):
+        cls(api_key=KEY, default_headers=headers)
+
+
+@pytest.mark.parametrize("cls", [OpenAI, AsyncOpenAI])
+def test_limits_must_be_sane(cls: type) -> None:
+    with pytest.raises(APIUsageError, match="max_retries"):
+        cls(api_key=KEY, max_retries=-1)
+    with pytest.raises(APIUsageError, match="max_response_bytes"):
+        cls(api_key=KEY, max_response_bytes=0)
+    assert cls(api_key=KEY).max_response_bytes == 100_000_000
+    assert cls(api_key=KEY, max_response_bytes=5).with_options(max_retries=1).max_response_bytes == 5
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -203,6 +275,16 @@ def test_update_sends_the_request(mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("now", [0.0, 1670.6066409477583, 4194293.0006525316])  # where now + 600 - now < 600
+def test_the_timeouts_sent_are_the_ones_configured_whatever_the_clock(mode: str, now: float) -> None:
+    seen: list[httpx.Request] = []
+    client = make(mode, recording(seen), timeout=httpx.Timeout(600.0, connect=5.0))
+    client._clock = lambda: now
+    call(client, client.chat.completions.update, "c", metadata=None)
+    assert seen[0].extensions["timeout"] == {"connect": 5.0, "read": 600.0, "write": 600.0, "pool": 600.0}
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_extra_headers_query_body_and_timeout(mode: str) -> None:
     seen: list[httpx.Request] = []
     client = make(mode, recording(seen))
@@ -242,6 +324,79 @@ def test_unsafe_path_parameters_raise_before_sending(mode: str, value: str) -> N
     assert seen == []
 
 
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("raw", [False, True])
+@pytest.mark.parametrize(
+    "kwargs, reason",
+    [
+        ({"extra_headers": {"X-A": "é"}}, "header 'X-A': names and values must be ASCII"),
+        ({"extra_headers": {"X-A": "a\nb"}}, "header 'X-A': line breaks and NUL are not allowed"),
+        ({"extra_headers": {"X-A": None}}, "header 'X-A': names and values must be strings"),
+        ({"extra_body": {"x": object()}}, "TypeError: Object of type object is not JSON serializable"),
+        ({"extra_body": {"x": float("nan")}}, "ValueError: Out of range float values are not JSON compliant"),
+        ({"extra_headers": ["X-A", "1"]}, "headers must map names to values"),
+        ({"timeout": "10"}, TIMEOUT_PROBLEM),
+        ({"timeout": -1.0}, TIMEOUT_PROBLEM),
+        ({"timeout": float("inf")}, TIMEOUT_PROBLEM),
+        ({"timeout": httpx.Timeout(5.0, read=float("nan"))}, TIMEOUT_PROBLEM),
+    ],
+)
+def test_a_request_that_cannot_be_built_is_a_usage_error(mode: str, raw: bool, kwargs: dict[str, Any], reason: str) -> None:
+    seen: list[httpx.Request] = []
+    client = make(mode, recording(seen))
+    resource = client.chat.completions.with_raw_response if raw else client.chat.completions
+    with pytest.raises(APIUsageError) as info:
+        call(client, resource.update, "c", metadata=None, **kwargs)
+    assert str(info.value) == f"The request cannot be built: {reason}"
+    assert info.value.__cause__ is None and info.value.__context__ is None
+    assert seen == []
+
+
+WEIRD = [None, 0, -1, 1e300, float("nan"), "", "é", "\n", b"x", object(), [object()], {"a": object()}, {1: 2}, (1, 2), True, {"k" * 100: "v"}]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("argument", ["completion_id", "metadata", "extra_headers", "extra_query", "extra_body", "timeout"])
+def test_any_argument_of_any_type_ends_typed(mode: str, argument: str) -> None:
+    for value in WEIRD:
+        args: list[Any] = ["c"]
+        kwargs: dict[str, Any] = {"metadata": None}
+        if argument == "completion_id":
+            args = [value]
+        else:
+            kwargs[argument] = value
+        client = make(mode)
+        try:
+            call(client, client.chat.completions.update, *args, **kwargs)
+        except OpenAIError:
+            pass
+
+
+@pytest.mark.parametrize("cls", [OpenAI, AsyncOpenAI])
+@pytest.mark.parametrize("timeout", ["10", -1, float("nan"), float("inf"), object()])
+def test_an_unusable_client_timeout_is_refused_at_construction(cls: type, timeout: Any) -> None:
+    with pytest.raises(APIUsageError, match="timeout must be a number of seconds"):
+        cls(api_key=KEY, timeout=timeout)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_whatever_your_http_client_raises_comes_back_typed(mode: str) -> None:
+    def explode(request: httpx.Request) -> httpx.Response:
+        raise httpx.DecodingError("bad gzip")
+
+    client = make(mode, explode)
+    with pytest.raises(APIConnectionError, match="Connection error: DecodingError: bad gzip") as info:
+        call(client, client.chat.completions.update, "c", metadata=None)
+    assert isinstance(info.value.__cause__, httpx.DecodingError)
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.UnsupportedProtocol("no")
+
+    client = make(mode, refuse)
+    with pytest.raises(APIUsageError, match="The request cannot be sent: no"):
+        call(client, client.chat.completions.update, "c", metadata=None)
+
+
 # Request checks from the spec's limits (spec/overlay.yaml)
 
 
@@ -262,6 +417,56 @@ def test_metadata_limits_are_checked_before_sending(mode: str, metadata: dict[st
     assert names in str(info.value)
     assert isinstance(info.value, ValueError)
     assert seen == []
+
+
+class Note(str):
+    pass
+
+
+class Meta(collections.OrderedDict):  # type: ignore[type-arg]
+    pass
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    "metadata, names",
+    [
+        (collections.OrderedDict((f"k{i}", "v") for i in range(17)), "at most 16 keys"),
+        (Meta((f"k{i}", "v") for i in range(17)), "at most 16 keys"),
+        ({"ok": "v", Note("k" * 65): "v"}, "k" * 65),
+        ({"ok": "v", "long": Note("x" * 513)}, "metadata['long']"),
+        (collections.UserDict({"ok": "v"}), None),
+    ],
+    ids=["OrderedDict", "dict subclass", "str subclass key", "str subclass value", "not a dict"],
+)
+def test_metadata_limits_hold_for_subclasses(mode: str, metadata: Any, names: str | None) -> None:
+    seen: list[httpx.Request] = []
+    client = make(mode, recording(seen))
+    if names is None:  # not a dict at all: left to the server, and not JSON either
+        with pytest.raises(APIUsageError, match="not JSON serializable"):
+            call(client, client.chat.completions.update, "c", metadata=metadata)
+        return
+    with pytest.raises(RequestValidationError) as info:
+        call(client, client.chat.completions.update, "c", metadata=metadata)
+    assert names in str(info.value)
+    assert seen == []
+
+
+def test_every_check_treats_subclasses_as_their_base() -> None:
+    from openai_chat._checks import check_list, check_number, check_str
+
+    class Big(int):
+        pass
+
+    with pytest.raises(RequestValidationError, match="at most 2 items allowed, got 3"):
+        check_list(None, max_items=2)((1, 2, 3), "x")
+    with pytest.raises(RequestValidationError, match="at most 2 items allowed, got 3"):
+        check_list(None, max_items=2)(type("L", (list,), {})([1, 2, 3]), "x")
+    with pytest.raises(RequestValidationError, match="must be at most 10, got 11"):
+        check_number(maximum=10)(Big(11), "x")
+    with pytest.raises(RequestValidationError, match="at most 1 characters allowed"):
+        check_str(max_length=1)(Note("ab"), "x")
+    check_number(maximum=0)(True, "x")  # a bool is not a number here
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -294,11 +499,22 @@ ERRORS = [
 def test_error_hierarchy() -> None:
     assert issubclass(APITimeoutError, APIConnectionError)
     assert issubclass(APIConnectionError, APIError) and issubclass(APIStatusError, APIError)
-    assert issubclass(APIResponseValidationError, APIError)
+    assert issubclass(APIResponseValidationError, APIError) and issubclass(APIUsageError, APIError)
     for _, cls in ERRORS:
         assert issubclass(cls, APIStatusError)
         assert getattr(openai_chat, cls.__name__) is cls
-    assert issubclass(RequestValidationError, ValueError)
+    assert issubclass(RequestValidationError, ValueError) and issubclass(RequestValidationError, APIUsageError)
+
+
+def test_the_root_error_is_named_after_the_client() -> None:
+    assert (OpenAIError.__name__, OpenAIError.__module__) == ("OpenAIError", "openai_chat")
+    assert OpenAIError.__mro__[1:] == (Exception, BaseException, object)
+    assert APIError.__mro__[1] is OpenAIError
+    exported = [getattr(openai_chat, n) for n in openai_chat.__all__]
+    errors = [e for e in exported if isinstance(e, type) and issubclass(e, BaseException)]
+    assert len(errors) == 16 and all(issubclass(e, OpenAIError) for e in errors)
+    with pytest.raises(OpenAIError):
+        OpenAI(api_key="sk-é")
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -366,6 +582,71 @@ def test_the_api_key_stays_secret(mode: str, caplog: pytest.LogCaptureFixture) -
     assert caplog.records
     for record in caplog.records:
         assert KEY not in record.getMessage()
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("before", range(1960, 2010, 3))
+def test_an_echoed_key_is_redacted_before_the_message_is_cut(mode: str, before: int) -> None:
+    def echo(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, json={"error": {"message": "x" * before + request.headers["authorization"] + " tail"}})
+
+    client = make(mode, echo)
+    with pytest.raises(BadRequestError) as info:
+        call(client, client.chat.completions.update, "c", metadata=None)
+    e = info.value
+    for text in (str(e), repr(e), json.dumps(e.body)):
+        assert not any(KEY[:n] in text for n in range(6, len(KEY) + 1)), text[-60:]
+    assert len(str(e)) <= 2003 and e.body["error"]["message"].endswith("Bearer [REDACTED] tail")
+
+
+def errors_of_every_kind() -> list[APIError]:
+    """One error of each kind, raised by real calls whose responses echo the key."""
+    made: list[APIError] = []
+
+    def capture(reply: Handler, **kwargs: Any) -> None:
+        client = make("sync", reply, max_retries=0)
+        try:
+            client.chat.completions.update("c", **{"metadata": None, **kwargs})
+        except APIError as e:
+            made.append(e)
+
+    echo = {"x-echo": KEY}
+    capture(lambda r: httpx.Response(401, json={"error": {"message": f"bad key {KEY}"}}, headers=echo))
+    capture(lambda r: httpx.Response(500, text=f"oops {KEY}", headers=echo))
+    capture(lambda r: httpx.Response(200, json={"id": 5, KEY: 1}, headers=echo))
+    capture(lambda r: (_ for _ in ()).throw(httpx.ConnectError("down", request=r)))
+    capture(lambda r: (_ for _ in ()).throw(httpx.ReadTimeout("slow", request=r)))
+    capture(ok, metadata={"k" * 65: "v"})
+    capture(ok, extra_headers={"X": "é"})
+    assert [type(e).__name__ for e in made] == [
+        "AuthenticationError",
+        "InternalServerError",
+        "APIResponseValidationError",
+        "APIConnectionError",
+        "APITimeoutError",
+        "RequestValidationError",
+        "APIUsageError",
+    ]
+    return made
+
+
+def test_errors_pickle_without_the_key() -> None:
+    for e in errors_of_every_kind():
+        data = pickle.dumps(e)
+        assert KEY.encode() not in data, type(e).__name__
+        back = pickle.loads(data)
+        assert type(back) is type(e) and str(back) == str(e) and back.args == e.args
+        assert back.request is None and getattr(back, "response", None) is None
+        for name in ("status_code", "body", "request_id", "path", "message"):
+            assert getattr(back, name, None) == getattr(e, name, None), name
+        assert copy.copy(e).args == e.args
+
+
+def test_error_messages_and_bodies_never_hold_the_key() -> None:
+    for e in errors_of_every_kind():
+        assert KEY not in str(e) and KEY not in repr(e)
+        assert KEY not in json.dumps(getattr(e, "body", None))
+        assert KEY not in str(getattr(e, "path", ""))
 
 
 @pytest.mark.parametrize("mode", MODES)

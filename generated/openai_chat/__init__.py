@@ -40,6 +40,14 @@ if TYPE_CHECKING:
     from ._client import OpenAI, AsyncOpenAI
     from ._exceptions import *  # noqa: F403
 
+
+class OpenAIError(Exception):
+    """Base of every error the OpenAI and AsyncOpenAI clients raise; APIError is under it."""
+
+
+# The root error, under the one name the static runtime imports it by.
+_Error = OpenAIError
+
 # The clients and their errors pull in httpx: import them on first use, so that
 # `import openai_chat` (and the models alone) stay fast.
 _LAZY = {
@@ -68,11 +76,13 @@ __all__ = [
     "APIResponse",
     "NOT_GIVEN",
     "NotGiven",
+    "OpenAIError",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "APIUsageError",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",

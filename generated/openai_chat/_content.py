@@ -78,7 +78,7 @@ def encode_body(
         return {"files": multipart_parts(fields, encoding)}
     if kind == "json":
         return _json(media, dump(dict(fields)))
-    raise TypeError(f"a {media} body is sent as one value, not as fields")
+    raise TypeError(f"a body of media type {media} is sent as one value, not as fields")
 
 
 def _json(media: str, data: Any) -> dict[str, Any]:
@@ -101,5 +101,5 @@ def _raw(value: Any, media: str) -> bytes:
     if isinstance(value, (bytes, bytearray)):
         return bytes(value)
     raise TypeError(
-        f"a {media} body must be bytes, str or a binary file, got {type(value).__name__}"
+        f"a body of media type {media} must be bytes, str or a binary file, got {type(value).__name__}"
     )

@@ -2,7 +2,8 @@
 
 Each `check_*` builds (once, at import) a function `check(value, path)` that raises
 RequestValidationError naming the offending value. Values of an unexpected type are left
-to the server: these checks are about limits, the type annotations cover types.
+to the server: these checks are about limits, the type annotations cover types. Subclasses
+count as their base (an OrderedDict is a dict, a str enum member a str): they are sent so.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _sized(
 
 def check_str(*, min_length: int | None = None, max_length: int | None = None) -> Check:
     def check(value: Any, path: str) -> None:
-        if type(value) is str:
+        if isinstance(value, str):
             _sized(value, path, "characters", min_length, max_length)
 
     return check
@@ -40,7 +41,7 @@ def check_number(
     *, minimum: float | None = None, maximum: float | None = None
 ) -> Check:
     def check(value: Any, path: str) -> None:
-        if type(value) in (int, float):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             if minimum is not None and value < minimum:
                 raise RequestValidationError(
                     f"must be at least {minimum}, got {value}", path
@@ -57,7 +58,7 @@ def check_list(
     item: Check | None, *, min_items: int | None = None, max_items: int | None = None
 ) -> Check:
     def check(value: Any, path: str) -> None:
-        if type(value) is not list:
+        if not isinstance(value, (list, tuple)):
             return
         _sized(value, path, "items", min_items, max_items)
         if item is not None:
@@ -75,13 +76,13 @@ def check_map(
     key_max_length: int | None = None,
 ) -> Check:
     def check(value: Any, path: str) -> None:
-        if type(value) is not dict:
+        if not isinstance(value, dict):
             return
         _sized(value, path, "keys", min_properties, max_properties)
         for k, v in value.items():
             if (
                 key_max_length is not None
-                and type(k) is str
+                and isinstance(k, str)
                 and len(k) > key_max_length
             ):
                 raise RequestValidationError(

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-import gc
 from enum import Enum
-from typing import IO, Any, Callable, ClassVar, Mapping, TypeAlias, TypeVar, Union
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    ClassVar,
+    Mapping,
+    TypeAlias,
+    TypeVar,
+    Union,
+)
 
 Reader = Callable[[Any], Any]
 # What an upload argument accepts: the bytes, a binary file, or (filename, content[, media type]).
@@ -80,6 +89,9 @@ class BaseModel:
     an enum value the spec does not list is kept. Writing is exact: `to_dict()` returns
     the fields that were read (in their order, unknown ones included) plus any set since.
     Only a value of the wrong JSON type is an error.
+
+    An unknown field reads as an attribute (`completion.seed`) when its name starts with
+    no `_` and is not a name the model has already; `extra_fields` holds them all.
     """
 
     # (wire name, attribute, reader, required): set by the generated module.
@@ -87,9 +99,12 @@ class BaseModel:
     _attrs_: ClassVar[dict[str, str]] = {}
     # (wire name, attribute, JSON types stored as they are, reader): derived from _wire_.
     _fast_: ClassVar[tuple[tuple[str, str, tuple[type, ...], Reader], ...]] = ()
+    # The same with the readers that may keep (and change) what they read: see `_adopt`.
+    _own_: ClassVar[tuple[tuple[str, tuple[type, ...], Reader], ...]] = ()
     # True when every wire name is its attribute name (most models): see `_read`.
     _simple_: ClassVar[bool] = False
     _keys: tuple[str, ...] | None = None
+    # Unknown fields that cannot be attributes (`_x`, `to_dict`...); the others are in __dict__.
     _extra: dict[str, Any] | None = None
     # The `x-request-id` of the response this model was read from (set by the client).
     _request_id: str | None = None
@@ -97,14 +112,7 @@ class BaseModel:
     @classmethod
     def from_dict(cls: type[M], data: Any) -> M:
         """Read decoded JSON; raises ValidationError (naming the JSON path) on a wrong type."""
-        if not gc.isenabled():
-            return cls._read(data)
-        # A parse makes many objects and no cycles: collecting while it runs is wasted time.
-        gc.disable()
-        try:
-            return cls._read(data)
-        finally:
-            gc.enable()
+        return cls._read(data)
 
     @classmethod
     def _read(cls: type[M], data: Any) -> M:
@@ -146,20 +154,59 @@ class BaseModel:
                 raise ValidationError("nesting too deep", (wire,)) from None
         values["_keys"] = tuple(data)
         if not data.keys() <= cls._attrs_.keys():
-            values["_extra"] = {k: v for k, v in data.items() if k not in cls._attrs_}
+            extra = {}
+            for k, v in data.items():
+                if k not in cls._attrs_:
+                    # Stored as an attribute when that shadows nothing: plain attribute
+                    # reads stay as fast as for declared fields (no __getattr__).
+                    if k[:1] == "_" or hasattr(cls, k):
+                        extra[k] = v
+                    else:
+                        values[k] = v
+            if extra:
+                values["_extra"] = extra
+        return self
+
+    @classmethod
+    def _adopt(cls: type[M], data: Any) -> M:
+        """`_read` for decoded JSON that nothing else holds (what `from_json` and the client
+        decode): the dicts and lists become the model's own, converted in place, not copied.
+        """
+        if type(data) is not dict or not (
+            cls._simple_ and data.keys() <= cls._attrs_.keys()
+        ):
+            return cls._read(data)
+        for wire, plain, read in cls._own_:
+            value = data.get(wire)
+            if value is None or type(value) in plain:
+                continue
+            try:
+                data[wire] = read(value)
+            except ValidationError as e:
+                raise e.within(wire) from None
+            except RecursionError:
+                raise ValidationError("nesting too deep", (wire,)) from None
+        data["_parsed"] = True
+        self = _new(cls)
+        self.__dict__ = data
         return self
 
     @classmethod
     def from_json(cls: type[M], raw: str | bytes) -> M:
-        if not gc.isenabled():
-            return cls._read(_loads(raw))
-        gc.disable()
-        try:
-            return cls._read(_loads(raw))
-        finally:
-            gc.enable()
+        return cls._adopt(_loads(raw))
 
     def to_dict(self) -> dict[str, Any]:
+        """The model as JSON data: the fields as read (unknown ones included), then any set since.
+
+        Raises ValidationError when a value nests deeper than Python's recursion limit
+        allows (about 900 levels), or contains itself.
+        """
+        try:
+            return self._write()
+        except RecursionError:
+            raise ValidationError(_TOO_DEEP) from None
+
+    def _write(self) -> dict[str, Any]:
         values = self.__dict__
         if (
             "_parsed" in values
@@ -172,7 +219,10 @@ class BaseModel:
         if keys is not None:
             for key in keys:
                 attr = attrs.get(key)
-                out[key] = dump(getattr(self, attr)) if attr is not None else extra[key]
+                if attr is not None:
+                    out[key] = dump(getattr(self, attr))
+                else:
+                    out[key] = dump(values[key]) if key in values else extra[key]
         for wire, attr, _, required in self._wire_:
             if wire not in out:
                 value = getattr(self, attr)
@@ -181,20 +231,34 @@ class BaseModel:
         return out
 
     def to_json(self) -> str:
-        text: str = _json().dumps(
-            self.to_dict(), ensure_ascii=False, separators=(",", ":")
-        )
+        data = self.to_dict()
+        try:
+            text: str = _json().dumps(data, ensure_ascii=False, separators=(",", ":"))
+        except RecursionError:
+            raise ValidationError(_TOO_DEEP) from None
         return text
+
+    if TYPE_CHECKING:
+        # For type checkers only: an unknown field read as an attribute is Any. At run
+        # time such fields are plain attributes (see `_read`), so a misspelt name still
+        # raises AttributeError and declared fields read at full speed.
+        def __getattr__(self, name: str) -> Any: ...
 
     @property
     def extra_fields(self) -> dict[str, Any]:
-        """Fields the server sent that the spec does not declare, as raw JSON values."""
-        if self._extra is None:
-            self._extra = {}
-        return self._extra
+        """Fields the server sent that the spec does not declare, as raw JSON values, in
+        the order read (a new dict: change one by setting the attribute)."""
+        keys = self._keys
+        if keys is None:
+            return {}
+        values, extra, attrs = self.__dict__, self._extra or {}, self._attrs_
+        return {
+            k: values[k] if k in values else extra[k] for k in keys if k not in attrs
+        }
 
 
 _new = object.__new__
+_TOO_DEEP = "value nested too deeply to write as JSON (or it contains itself)"
 
 
 def _direct(read: Reader) -> Reader:
@@ -209,6 +273,16 @@ def _direct(read: Reader) -> Reader:
     return read
 
 
+def owning(read: Reader) -> Reader:
+    """The variant of a reader that may keep and change the value it reads (no copies):
+    for decoded JSON nothing else holds."""
+    owner = getattr(read, "__self__", None)
+    if isinstance(owner, type) and issubclass(owner, BaseModel):
+        return owner._adopt
+    own: Reader = getattr(read, "own", read)
+    return own
+
+
 def bind(model: type[BaseModel], *fields: tuple[str, str, Reader, bool]) -> None:
     """Attach the wire format to a generated model class."""
     model._wire_ = fields
@@ -219,6 +293,7 @@ def bind(model: type[BaseModel], *fields: tuple[str, str, Reader, bool]) -> None
         read = getattr(read, "inner", read)
         fast.append((wire, attr, getattr(read, "plain", ()), _direct(read)))
     model._fast_ = tuple(fast)
+    model._own_ = tuple((wire, plain, owning(read)) for wire, _, plain, read in fast)
     model._simple_ = all(wire == attr for wire, attr, _, _ in fields)
     for _, attr, _, _ in fields:
         if not hasattr(model, attr):
@@ -253,15 +328,25 @@ class OpenIntEnum(int, Enum):
 
 
 def dump(value: Any) -> Any:
-    """Model, enum, list and dict values back to plain JSON data."""
+    """Model, enum, list and dict values (subclasses too) back to plain JSON data.
+
+    One stack frame per level of nesting (plain loops, no comprehensions), so that
+    anything the JSON decoder reads can be written back.
+    """
     if isinstance(value, BaseModel):
-        return value.to_dict()
+        return value._write()
     if isinstance(value, Enum):
         return value.value
-    if type(value) is list:
-        return [dump(v) for v in value]
-    if type(value) is dict:
-        return {k: dump(v) for k, v in value.items()}
+    if isinstance(value, list):  # not tuples: a tuple is a file (see FileInput)
+        items = []
+        for v in value:
+            items.append(dump(v))
+        return items
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            out[k] = dump(v)
+        return out
     return value
 
 
@@ -303,14 +388,15 @@ def read_bytes(value: Any) -> bytes:
 
 
 def read_list(item: Reader) -> Reader:
+    """A list reader, made for its kind of item: the checks of JSON scalars (kept as they
+    are), anything (kept), or a conversion of each item (copying, or in place)."""
     plain: tuple[type, ...] = getattr(item, "plain", ())
+    own = owning(item)
     item = _direct(item)
 
-    def read(value: Any) -> Any:
+    def read_kept(value: Any) -> Any:
         if type(value) is not list:
             raise ValidationError(f"expected array, got {_kind(value)}")
-        if item is read_any:
-            return value
         if plain:
             for v in value:
                 if type(v) not in plain:
@@ -318,7 +404,14 @@ def read_list(item: Reader) -> Reader:
                     raise ValidationError(
                         f"expected {_kind(plain[0]())}, got {_kind(value[i])}", (i,)
                     )
-            return value
+        return value
+
+    if plain or item is read_any:
+        return read_kept
+
+    def read(value: Any) -> Any:
+        if type(value) is not list:
+            raise ValidationError(f"expected array, got {_kind(value)}")
         try:
             return [item(v) for v in value]
         except ValidationError:
@@ -330,10 +423,22 @@ def read_list(item: Reader) -> Reader:
                 raise e.within(i) from None
         raise AssertionError("unreachable")
 
+    def read_own(value: Any) -> Any:
+        if type(value) is not list:
+            raise ValidationError(f"expected array, got {_kind(value)}")
+        for i, v in enumerate(value):
+            try:
+                value[i] = own(v)
+            except ValidationError as e:
+                raise e.within(i) from None
+        return value
+
+    read.own = read_own  # type: ignore[attr-defined]
     return read
 
 
 def read_map(item: Reader) -> Reader:
+    own = owning(item)
     item = _direct(item)
 
     def read(value: Any) -> Any:
@@ -347,16 +452,33 @@ def read_map(item: Reader) -> Reader:
                 raise e.within(k) from None
         return out
 
+    def read_own(value: Any) -> Any:
+        if type(value) is not dict:
+            raise ValidationError(f"expected object, got {_kind(value)}")
+        # Values are replaced in place; the keys (and so the iteration) stay as they are.
+        for k, v in value.items():
+            try:
+                value[k] = own(v)
+            except ValidationError as e:
+                raise e.within(k) from None
+        return value
+
+    read.own = read_own  # type: ignore[attr-defined]
     return read
 
 
 def read_nullable(item: Reader) -> Reader:
+    own = owning(item)
     item = _direct(item)
 
     def read(value: Any) -> Any:
         return None if value is None else item(value)
 
+    def read_own(value: Any) -> Any:
+        return None if value is None else own(value)
+
     read.inner = item  # type: ignore[attr-defined]
+    read.own = read_own  # type: ignore[attr-defined]
     return read
 
 
@@ -398,6 +520,16 @@ def read_tagged(prop: str, mapping: dict[str, type[BaseModel]]) -> Reader:
         )
         return model._read(value)
 
+    def read_own(value: Any) -> Any:
+        if type(value) is not dict:
+            return read(value)
+        tag = value.get(prop)
+        model = (mapping.get(tag) if isinstance(tag, str) else None) or _best_model(
+            models, value
+        )
+        return model._adopt(value)
+
+    read.own = read_own  # type: ignore[attr-defined]
     return read
 
 
@@ -416,4 +548,11 @@ def read_union(
                 continue
         raise ValidationError(f"no variant accepts {_kind(value)}")
 
+    def read_own(value: Any) -> Any:
+        if type(value) is dict and models:
+            return _best_model(models, value)._adopt(value)
+        # A scalar, or a list: read by copying, as another variant may reject it.
+        return read(value)
+
+    read.own = read_own  # type: ignore[attr-defined]
     return read

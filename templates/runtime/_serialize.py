@@ -14,6 +14,7 @@ import re
 from typing import Any, Callable, Mapping, NamedTuple
 from urllib.parse import quote
 
+from ._exceptions import RequestValidationError
 from ._models import dump
 
 Pairs = list[tuple[str, str]]
@@ -183,7 +184,7 @@ def path_param(
     data = media_text(value, media) if media else dump(value)
     segment = expand(name, data, style, explode, escape)
     if segment in ("", ".", ".."):
-        raise ValueError(f"path parameter must not be {segment!r}")
+        raise RequestValidationError(f"must not be {segment!r}", "path parameter")
     return segment
 
 

@@ -15,6 +15,16 @@ if TYPE_CHECKING:
     from ._client import ShopClient, AsyncShopClient
     from ._exceptions import *  # noqa: F403
 
+
+class ShopClientError(Exception):
+    """Base of every error the ShopClient and AsyncShopClient clients raise; APIError is
+    under it.
+    """
+
+
+# The root error, under the one name the static runtime imports it by.
+_Error = ShopClientError
+
 # The clients and their errors pull in httpx: import them on first use, so that
 # `import shop` (and the models alone) stay fast.
 _LAZY = {
@@ -43,11 +53,13 @@ __all__ = [
     "APIResponse",
     "NOT_GIVEN",
     "NotGiven",
+    "ShopClientError",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "APIUsageError",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",

@@ -10,6 +10,7 @@ import httpx
 
 from ._auth import SecurityScheme
 from ._base_client import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     APIResponse,
@@ -707,6 +708,7 @@ class ShopClient(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             bearer_token=bearer_token,
@@ -722,6 +724,7 @@ class ShopClient(SyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
         )
         self.health = HealthResource(self)
         self.me = MeResource(self)
@@ -810,6 +813,7 @@ class AsyncShopClient(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             bearer_token=bearer_token,
@@ -825,6 +829,7 @@ class AsyncShopClient(AsyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
         )
         self.health = AsyncHealthResource(self)
         self.me = AsyncMeResource(self)

@@ -17,6 +17,16 @@ if TYPE_CHECKING:
     from ._client import ThingsClient, AsyncThingsClient
     from ._exceptions import *  # noqa: F403
 
+
+class ThingsClientError(Exception):
+    """Base of every error the ThingsClient and AsyncThingsClient clients raise; APIError
+    is under it.
+    """
+
+
+# The root error, under the one name the static runtime imports it by.
+_Error = ThingsClientError
+
 # The clients and their errors pull in httpx: import them on first use, so that
 # `import things` (and the models alone) stay fast.
 _LAZY = {
@@ -45,11 +55,13 @@ __all__ = [
     "APIResponse",
     "NOT_GIVEN",
     "NotGiven",
+    "ThingsClientError",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "APIUsageError",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",

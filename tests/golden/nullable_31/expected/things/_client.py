@@ -9,6 +9,7 @@ from typing import Mapping
 import httpx
 
 from ._base_client import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     APIResponse,
@@ -166,6 +167,7 @@ class ThingsClient(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -173,6 +175,7 @@ class ThingsClient(SyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
         )
         self.things = ThingsResource(self)
 
@@ -193,6 +196,7 @@ class AsyncThingsClient(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -200,5 +204,6 @@ class AsyncThingsClient(AsyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
         )
         self.things = AsyncThingsResource(self)

@@ -21,6 +21,16 @@ if TYPE_CHECKING:
     from ._client import WireClient, AsyncWireClient
     from ._exceptions import *  # noqa: F403
 
+
+class WireClientError(Exception):
+    """Base of every error the WireClient and AsyncWireClient clients raise; APIError is
+    under it.
+    """
+
+
+# The root error, under the one name the static runtime imports it by.
+_Error = WireClientError
+
 # The clients and their errors pull in httpx: import them on first use, so that
 # `import wire` (and the models alone) stay fast.
 _LAZY = {
@@ -49,11 +59,13 @@ __all__ = [
     "APIResponse",
     "NOT_GIVEN",
     "NotGiven",
+    "WireClientError",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "APIUsageError",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",

@@ -9,6 +9,7 @@ from typing import Any, Literal, Mapping
 import httpx
 
 from ._base_client import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     APIResponse,
@@ -1876,6 +1877,7 @@ class WireClient(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -1883,6 +1885,7 @@ class WireClient(SyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
         )
         self.path = PathResource(self)
         self.query = QueryResource(self)
@@ -1908,6 +1911,7 @@ class AsyncWireClient(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -1915,6 +1919,7 @@ class AsyncWireClient(AsyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
         )
         self.path = AsyncPathResource(self)
         self.query = AsyncQueryResource(self)

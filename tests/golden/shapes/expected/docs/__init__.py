@@ -20,6 +20,16 @@ if TYPE_CHECKING:
     from ._client import DocsClient, AsyncDocsClient
     from ._exceptions import *  # noqa: F403
 
+
+class DocsClientError(Exception):
+    """Base of every error the DocsClient and AsyncDocsClient clients raise; APIError is
+    under it.
+    """
+
+
+# The root error, under the one name the static runtime imports it by.
+_Error = DocsClientError
+
 # The clients and their errors pull in httpx: import them on first use, so that
 # `import docs` (and the models alone) stay fast.
 _LAZY = {
@@ -48,11 +58,13 @@ __all__ = [
     "APIResponse",
     "NOT_GIVEN",
     "NotGiven",
+    "DocsClientError",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "APIUsageError",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",

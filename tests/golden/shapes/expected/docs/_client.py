@@ -9,6 +9,7 @@ from typing import Mapping
 import httpx
 
 from ._base_client import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     APIResponse,
@@ -291,6 +292,7 @@ class DocsClient(SyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -298,6 +300,7 @@ class DocsClient(SyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
         )
         self.documents = DocumentsResource(self)
 
@@ -318,6 +321,7 @@ class AsyncDocsClient(AsyncAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -325,5 +329,6 @@ class AsyncDocsClient(AsyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_client=http_client,
+            max_response_bytes=max_response_bytes,
         )
         self.documents = AsyncDocumentsResource(self)

@@ -26,6 +26,16 @@ if TYPE_CHECKING:
     from ._client import PetsClient, AsyncPetsClient
     from ._exceptions import *  # noqa: F403
 
+
+class PetsClientError(Exception):
+    """Base of every error the PetsClient and AsyncPetsClient clients raise; APIError is
+    under it.
+    """
+
+
+# The root error, under the one name the static runtime imports it by.
+_Error = PetsClientError
+
 # The clients and their errors pull in httpx: import them on first use, so that
 # `import pets` (and the models alone) stay fast.
 _LAZY = {
@@ -54,11 +64,13 @@ __all__ = [
     "APIResponse",
     "NOT_GIVEN",
     "NotGiven",
+    "PetsClientError",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "APIUsageError",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
