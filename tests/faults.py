@@ -1,14 +1,16 @@
 """A scripted HTTP server on 127.0.0.1: each request gets the next step of a script.
 
-Steps: `Reply(status, headers, body, delay)` answers (after `delay` seconds), `DROP` closes the
-connection without answering. When the script runs out, it answers 200 with `SUCCESS_BODY`.
+Steps: `Reply(status, headers, body)` answers, `DROP` closes the connection without answering,
+`HANG` never answers: it holds the connection until the client gives up and closes it, so a
+client timeout is certain however slow the machine is. When the script runs out, it answers 200
+with `SUCCESS_BODY`.
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
-import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,7 +26,6 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = SUCCESS_BODY
-    delay: float = 0.0
 
 
 class Drop:
@@ -32,8 +33,16 @@ class Drop:
         return "DROP"
 
 
+class Hang:
+    def __repr__(self) -> str:
+        return "HANG"
+
+
 DROP = Drop()
-Step = Union[Reply, Drop]
+HANG = Hang()
+Step = Union[Reply, Drop, Hang]
+# How long a hanging step waits for the client to close at most (a client that never times out).
+HANG_LIMIT = 60.0
 
 
 @dataclass
@@ -48,7 +57,7 @@ class FaultServer:
     def __init__(self) -> None:
         self.script: deque[Step] = deque()
         self.seen: list[Seen] = []
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -65,12 +74,20 @@ class FaultServer:
                     server.seen.append(
                         Seen(self.command, self.path, dict(self.headers), json.loads(raw) if raw else None)
                     )
+                    server.lock.notify_all()
                     step = server.script.popleft() if server.script else Reply()
                 if isinstance(step, Drop):
                     self.close_connection = True
                     return
-                if step.delay:
-                    time.sleep(step.delay)
+                if isinstance(step, Hang):
+                    self.connection.settimeout(HANG_LIMIT)
+                    try:
+                        while self.connection.recv(4096):  # b"" once the client has closed
+                            pass
+                    except (OSError, socket.timeout):
+                        pass
+                    self.close_connection = True
+                    return
                 try:
                     self.send_response(step.status)
                     self.send_header("content-type", "application/json")
@@ -94,6 +111,13 @@ class FaultServer:
         with self.lock:
             self.script = deque(steps)
             self.seen = []
+
+    def wait_seen(self, n: int) -> int:
+        """How many requests have arrived, once at least `n` have (a client that timed out may be
+        ahead of the handler reading its request)."""
+        with self.lock:
+            self.lock.wait_for(lambda: len(self.seen) >= n, timeout=HANG_LIMIT)
+            return len(self.seen)
 
     def close(self) -> None:
         self.httpd.shutdown()

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -127,64 +126,142 @@ def test_the_exchange_is_used_on_linux(tmp_path, monkeypatch):
     assert calls == [True] and snapshot(target) == expected(NEW)
 
 
+# The CLI in a child process that stops at a chosen point of the write until the test lets it go:
+# it prints "paused" and reads its stdin. The test sends its signal while the child is known to be
+# there, so the outcome never depends on how fast the machine is.
 CHILD = """
-import sys, time
+import os, sys
 sys.path.insert(0, {root!r})
 from generator import write
-real = write._write_file
-def slow(path, text):
-    real(path, text)
-    print("wrote", path.name, flush=True)
-    time.sleep(0.05)
-write._write_file = slow
+
+def pause():
+    print("paused", flush=True)
+    sys.stdin.read(1)
+
+where, count, args = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+if where == "file":  # after the count-th file of the new tree
+    real_write = write._write_file
+    def _write_file(path, text):
+        global count
+        real_write(path, text)
+        count -= 1
+        if count == 0:
+            pause()
+    write._write_file = _write_file
+elif where in ("before swap", "after swap"):
+    real_swap = write._swap
+    def _swap(*a):
+        if where == "before swap":
+            pause()
+        real_swap(*a)
+        if where == "after swap":
+            pause()
+    write._swap = _swap
+elif where == "between renames":  # the fallback swap, after moving the old tree aside
+    write._exchange = lambda a, b: False
+    real_rename = os.rename
+    def rename(a, b):
+        real_rename(a, b)
+        if str(b).endswith(".old"):
+            pause()
+    os.rename = rename
 from generator.cli import main
-sys.exit(main(sys.argv[1:]))
+sys.exit(main(args))
 """
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
-def test_a_signal_while_writing_leaves_the_old_tree(tmp_path, signum):
+def paused_child(where: str, count: int, args: list[str], cwd: Path) -> subprocess.Popen[str]:
+    """The CLI run with `args`, stopped at `where` (and known to be there) when this returns."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD.format(root=str(ROOT)), where, str(count), *args],
+        cwd=cwd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    if line != "paused\n":
+        child.kill()
+        raise AssertionError(f"the child did not reach {where!r}: {line!r}\n{child.communicate()[1]}")
+    return child
+
+
+def finish(child: subprocess.Popen[str], release: bool = False) -> int:
+    """Let a paused child go on (or just close its stdin) and wait for it."""
+    assert child.stdin is not None
+    try:
+        if release:
+            child.stdin.write("go\n")
+        child.stdin.close()
+    except BrokenPipeError:  # it is already gone
+        pass
+    child.wait(timeout=60)
+    assert child.stderr is not None
+    assert "Traceback" not in child.stderr.read()
+    return child.returncode
+
+
+def thing_package(tmp_path: Path) -> tuple[Path, list[str], Path]:
+    """A spec generated once into out/pkg: (spec, CLI arguments, package directory)."""
     path = write_spec(tmp_path, spec({"Thing": {"type": "object", "properties": {"a": {"type": "string"}}}}))
     args = ["generate", "--spec", str(path), "--out", str(tmp_path / "out"), "--package-name", "pkg"]
     assert cli(*args, cwd=tmp_path).returncode == 0
-    target = tmp_path / "out" / "pkg"
+    return path, args, tmp_path / "out" / "pkg"
+
+
+def reference(path: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The tree a clean run makes from the spec as it is now."""
+    result = cli("generate", "--spec", str(path), "--out", str(tmp_path / "reference"), "--package-name", "pkg", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return snapshot(tmp_path / "reference" / "pkg")
+
+
+SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGKILL]
+
+
+@pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
+@pytest.mark.parametrize("where", ["file", "before swap"])
+def test_a_signal_before_the_swap_leaves_the_old_tree(tmp_path, signum, where):
+    path, args, target = thing_package(tmp_path)
     before = snapshot(target)
     path.write_text(path.read_text().replace('"a"', '"b"'))
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD.format(root=str(ROOT)), *args], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    assert child.stdout is not None
-    for _ in range(3):  # a few files into the new tree
-        assert child.stdout.readline().startswith("wrote")
+    new = reference(path, tmp_path)
+    child = paused_child(where, 3, args, tmp_path)
     child.send_signal(signum)
-    child.wait(timeout=30)
-    assert child.returncode != 0
+    assert finish(child) == (-signal.SIGKILL if signum == signal.SIGKILL else 130)
     assert snapshot(target) == before
     if signum != signal.SIGKILL:
         assert siblings(target) == []
     # The next run finishes the job and leaves nothing beside the package.
     assert cli(*args, cwd=tmp_path).returncode == 0
-    assert snapshot(target) != before and siblings(target) == []
+    assert snapshot(target) == new and siblings(target) == []
 
 
-def test_a_signal_during_the_swap_leaves_old_or_new(tmp_path):
-    """Signals sent at random moments of many runs: the package is always whole."""
-    path = write_spec(tmp_path, spec({"Thing": {"type": "object", "properties": {"a": {"type": "string"}}}}))
-    args = ["generate", "--spec", str(path), "--out", str(tmp_path / "out"), "--package-name", "pkg"]
+@pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
+@pytest.mark.parametrize("where", ["after swap", "between renames"])
+def test_a_signal_during_or_after_the_swap_leaves_the_new_tree(tmp_path, signum, where):
+    """Once the old tree has moved, Ctrl-C and SIGTERM wait until the new one is in place."""
+    path, args, target = thing_package(tmp_path)
+    before = snapshot(target)
+    path.write_text(path.read_text().replace('"a"', '"b"'))
+    new = reference(path, tmp_path)
+    child = paused_child(where, 0, args, tmp_path)
+    child.send_signal(signum)
+    # Between the renames, SIGINT and SIGTERM are held off: the child runs on only once let go.
+    code = finish(child, release=where == "between renames")
+    if signum == signal.SIGKILL:
+        assert code == -signal.SIGKILL
+        if where == "between renames":  # killed with the package moved aside: the next run puts it back first
+            assert not target.exists() and snapshot(target.parent / ".pkg.old") == before
+        else:
+            assert snapshot(target) == new
+    else:
+        assert code == 130
+        assert snapshot(target) == new and siblings(target) == []
     assert cli(*args, cwd=tmp_path).returncode == 0
-    target = tmp_path / "out" / "pkg"
-    trees = [snapshot(target)]
-    script = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from generator.cli import main; sys.exit(main(sys.argv[1:]))"
-    for i, delay in enumerate([0.6, 0.8, 1.0, 1.2]):
-        path.write_text(path.read_text().replace(f'"a{i - 1}"' if i else '"a"', f'"a{i}"'))
-        child = subprocess.Popen([sys.executable, "-c", script, *args], cwd=tmp_path, stderr=subprocess.PIPE)
-        time.sleep(delay)
-        child.send_signal(signal.SIGTERM)
-        child.wait(timeout=30)
-        now = snapshot(target)
-        assert now == trees[-1] or f'"a{i}"'.encode() in now["models.py"]  # the old tree or the new one
-        assert MANIFEST in now and set(now) - {MANIFEST} == set(now[MANIFEST].decode().split())
-        trees.append(now)
+    assert snapshot(target) == new and siblings(target) == []
 
 
 def test_out_pointing_at_a_file_is_a_clear_error(tmp_path):
