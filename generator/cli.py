@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .build import Config as BuildConfig
 from .config import Config, is_module_name, load_config
-from .errors import SpecError
+from .errors import Diagnostic, SpecError
 from .load import load
 from .pipeline import generate
 from .slice import dump_slice
@@ -88,11 +88,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{_relative(target)} is out of date: run `make generate` (python -m generator generate)", file=sys.stderr)
                 return 1
             return 0
-        write_tree(files, target, force=args.force)
+        for rel in write_tree(files, target, force=args.force):
+            print(f"warning: {Diagnostic(str(target / rel), '', 'not written by the generator; removed (--force)')}", file=sys.stderr)
         return 0
     except SpecError as e:
         for diagnostic in e.diagnostics:
             print(f"error: {diagnostic}", file=sys.stderr)
+        return 2
+    except OSError as e:  # e.g. slice's output file
+        print(f"error: {Diagnostic(str(e.filename), '', e.strerror or str(e))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
