@@ -23,7 +23,7 @@ generate: $(STAMP)  ## regenerate generated/ from spec/
 	$(BIN)/python -m generator generate
 
 check: $(STAMP)  ## exit 1 with a diff if generated/ is not what spec/ produces
-	$(BIN)/python -m generator check
+	$(BIN)/python -m generator check --no-cache
 
 test: $(STAMP) $(NODE_STAMP)  ## all tests, the drift check included
 	$(BIN)/python -m pytest

@@ -8,6 +8,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from . import cache
 from .build import Config as BuildConfig
 from .config import Config, is_module_name, load_config
 from .errors import Diagnostic, SpecError
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--out", help="output directory (default: the config's)")
         p.add_argument("--package-name", help="Python package name (default: the config's)")
         p.add_argument("--strict", action="store_true", help="treat spec validation errors as fatal")
+        p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache (for CI)")
         if command == "generate":
             p.add_argument("--force", action="store_true", help="replace the package even if it holds files the generator did not write")
     p = sub.add_parser("slice", help="reduce a spec to one operation and what it references")
@@ -79,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stdout.write(text)
             return 0
         config = _config(args)
+        cache.use(not args.no_cache)
         files = generate(config, strict=args.strict)
         target = config.output / config.build.package
         if args.command == "check":
