@@ -353,6 +353,10 @@ class BaseClient(Generic[HttpT]):
             )
         if base_url is None:
             base_url = os.environ.get(self._base_url_env) or self._default_base_url
+        if not base_url:  # the spec names no absolute server URL
+            raise APIError(
+                f"No base URL: pass base_url= to {type(self).__name__}() or set the {self._base_url_env} environment variable"
+            )
         if isinstance(timeout, NotGiven):
             timeout = (
                 http_client.timeout

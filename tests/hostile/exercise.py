@@ -59,7 +59,7 @@ def main() -> None:
             requests.append(request)
             return httpx.Response(200, json={})
 
-        default_base_url = getattr(pkg, client_class)(api_key="k").base_url
+        default_base_url = getattr(pkg, client_class)._default_base_url
         http = httpx.Client(transport=httpx.MockTransport(handler))
         client = getattr(pkg, client_class)(api_key="k", base_url="http://test", http_client=http)
         calls: list[str] = []
