@@ -99,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {diagnostic}", file=sys.stderr)
         return 2
     except OSError as e:  # e.g. slice's output file
-        print(f"error: {Diagnostic(str(e.filename), '', e.strerror or str(e))}", file=sys.stderr)
+        problem = e.strerror or str(e)
+        print(f"error: {Diagnostic(str(e.filename), '', problem) if e.filename else problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
