@@ -137,7 +137,10 @@ def test_the_exchange_is_used_on_linux(tmp_path, monkeypatch):
 # it prints "paused" and reads its stdin. The test sends its signal while the child is known to be
 # there, so the outcome never depends on how fast the machine is.
 CHILD = """
-import os, sys
+import os, signal, sys
+# Ctrl-C raises KeyboardInterrupt, as in a terminal, even when the tests run in the background
+# (a background job starts with SIGINT ignored, and Python then leaves it ignored).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 sys.path.insert(0, {root!r})
 from generator import write
 
@@ -521,3 +524,10 @@ def test_concurrent_runs_always_leave_a_whole_package(tmp_path):
             _, err = child.communicate(timeout=120)
             assert child.returncode == 0 and err == "", err
         assert snapshot(target) in trees and siblings(target) == []
+
+
+def test_slice_output_that_cannot_be_written_is_a_clear_error(tmp_path):
+    path = write_spec(tmp_path, spec({"Thing": {"type": "object", "properties": {"a": {"type": "string"}}}}))
+    result = cli("slice", str(path), "--operation", "updateThing", "-o", str(tmp_path / "missing" / "out.yaml"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == f"error: {tmp_path / 'missing' / 'out.yaml'}#: No such file or directory\n"
