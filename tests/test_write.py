@@ -8,6 +8,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -531,3 +532,17 @@ def test_slice_output_that_cannot_be_written_is_a_clear_error(tmp_path):
     result = cli("slice", str(path), "--operation", "updateThing", "-o", str(tmp_path / "missing" / "out.yaml"), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr == f"error: {tmp_path / 'missing' / 'out.yaml'}#: No such file or directory\n"
+
+
+@pytest.mark.parametrize("name", [".pkg.old", ".pkg.new-planted"])
+def test_a_symlink_posing_as_a_leftover_is_left_alone(tmp_path, name):
+    path, args, target = thing_package(tmp_path)
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / MANIFEST).write_text("a.py\n")
+    (theirs / "a.py").write_text("mine\n")
+    shutil.rmtree(target)  # the state a run killed between its two renames leaves, but the old tree is a link
+    (tmp_path / "out" / name).symlink_to(theirs)
+    assert cli(*args, cwd=tmp_path).returncode == 0
+    assert not target.is_symlink() and snapshot(target) == reference(path, tmp_path)
+    assert snapshot(theirs) == {MANIFEST: b"a.py\n", "a.py": b"mine\n"} and (tmp_path / "out" / name).is_symlink()
