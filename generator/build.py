@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import urllib.parse
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
@@ -834,6 +835,24 @@ def _method_name(op: dict[str, Any], op_id: str) -> str:
     return op_id
 
 
+def _server_url(servers: Any) -> str:
+    """The first server's URL with its variables' defaults filled in; "" (the client then requires a
+    base URL) unless that gives an absolute http(s) URL: a relative one has nothing to resolve against."""
+    server = servers[0] if isinstance(servers, list) and servers and isinstance(servers[0], dict) else {}
+    variables = server.get("variables")
+    variables = variables if isinstance(variables, dict) else {}
+    defaults = {k: v["default"] for k, v in variables.items() if isinstance(v, dict) and isinstance(v.get("default"), str)}
+    url = server.get("url")
+    if not isinstance(url, str) or any(name not in defaults for name in re.findall(r"\{([^{}]*)\}", url)):
+        return ""
+    url = re.sub(r"\{([^{}]*)\}", lambda m: defaults[m.group(1)], url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return ""
+    return url if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
 def build(doc: Document, config: Config, operation_ids: list[str] | None = None) -> tuple[ir.Api, list[Diagnostic]]:
     """The IR, and the operations skipped because something in them cannot be generated.
 
@@ -869,9 +888,7 @@ def build(doc: Document, config: Config, operation_ids: list[str] | None = None)
     for missing in sorted(set(operation_ids or []) - found):
         raise SpecError.at(doc.path, "/paths", f"no operation with operationId {missing!r}")
     webhooks = builder.webhooks(skipped) if operation_ids is None else ()
-    servers = doc.data.get("servers")
-    server = servers[0] if isinstance(servers, list) and servers else {}
-    base_url = server.get("url", "") if isinstance(server, dict) else ""
+    base_url = _server_url(doc.data.get("servers"))
     info = doc.data.get("info")
     info = info if isinstance(info, dict) else {}
     api = ir.Api(
@@ -880,7 +897,7 @@ def build(doc: Document, config: Config, operation_ids: list[str] | None = None)
         async_client_class=config.async_client_class,
         api_key_env=config.api_key_env,
         base_url_env=config.base_url_env,
-        base_url=base_url if isinstance(base_url, str) else "",
+        base_url=base_url,
         title=str(info.get("title", "")),
         decls=tuple(builder.decls[k] for k in sorted(builder.decls)),  # after the webhooks: they add some
         operations=tuple(operations),

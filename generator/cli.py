@@ -12,6 +12,7 @@ from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from . import cache
 from .build import Config as BuildConfig
 from .config import Config, load_config, package_problem
 from .diff import FORMATS, report, summary
@@ -73,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--package-name", help="Python package name (default: the config's)")
         p.add_argument("--strict", action="store_true", help="treat spec validation errors as fatal")
         p.add_argument("-q", "--quiet", action="store_true", help="no summary line on success")
+        p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache (for CI)")
         if command == "generate":
             p.add_argument("--force", action="store_true", help="replace the package even if it holds files the generator did not write")
     p = sub.add_parser("diff", help="what changes for the SDK's callers from one spec to another (exit 1 when something breaks)")
@@ -131,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(text)
             return 1 if breaking else 0
         config = _config(args)
+        cache.use(not args.no_cache)
         files = generate(config, strict=args.strict)
         target = config.output / config.build.package
         changes = summary(files, target, _relative(target))
@@ -144,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
             status = f"up to date, {_files(len(files))}"
         else:
             unchanged = _unchanged(files, target)
-            write_tree(files, target, force=args.force)
+            for rel in write_tree(files, target, force=args.force):
+                print(f"warning: {Diagnostic(str(target / rel), '', 'not written by the generator; removed (--force)')}", file=sys.stderr)
             status = f"{_files(len(files) - unchanged)} written, {unchanged} unchanged"
             if not args.quiet:
                 sys.stdout.write(changes)
@@ -156,6 +160,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {diagnostic}", file=sys.stderr)
         if len(e.diagnostics) > MAX_SHOWN:
             print(f"... and {len(e.diagnostics) - MAX_SHOWN} more errors", file=sys.stderr)
+        return 2
+    except OSError as e:  # e.g. slice's output file
+        problem = e.strerror or str(e)
+        print(f"error: {Diagnostic(str(e.filename), '', problem) if e.filename else problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -394,12 +394,13 @@ def _credentials_required(api: ir.Api) -> bool:
 
 
 def _client_doc(api: ir.Api) -> str:
-    base = f"the base URL from ${api.base_url_env} (else {api.base_url})"
+    base = f"the base URL from ${api.base_url_env}" + (f" (else {api.base_url})" if api.base_url else "")
+    required = "" if api.base_url else " The spec names no absolute server URL: one of the two must give it."
     schemes = api.security_schemes
     if len(schemes) == 1 and schemes[0].args == ("api_key",):
-        return f"Client for {api.title}. Reads the API key from ${schemes[0].env[0]} and {base} when not given."
+        return f"Client for {api.title}. Reads the API key from ${schemes[0].env[0]} and {base} when not given.{required}"
     given = [f"`{a}` from ${e}" for s in schemes for a, e in zip(s.args, s.env)]
-    return f"Client for {api.title}. Reads {', '.join(given + [base])} when not given."
+    return f"Client for {api.title}. Reads {', '.join(given + [base])} when not given.{required}"
 
 
 def _operation_doc(op: ir.Operation) -> str:

@@ -50,14 +50,15 @@ def build_package(spec_path: Path, out: Path, package: str, **config: Any) -> Pa
     return out / package
 
 
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The command line, from a directory without a default config."""
+def cli(*args: str, cwd: Path, **run: Any) -> subprocess.CompletedProcess[str]:
+    """The command line, from a directory without a default config (`run`: more subprocess.run arguments)."""
     env_path = str(ROOT)
     return subprocess.run(
         [sys.executable, "-c", f"import sys; sys.path.insert(0, {env_path!r}); from generator.cli import main; sys.exit(main())", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
+        **run,
     )
 
 

@@ -131,7 +131,7 @@ def test_mutated_real_response(draw: st.DataObject) -> None:
     check_contract(data)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_deleting_or_nulling_fields_never_fails(draw: st.DataObject) -> None:
     data = json.loads(json.dumps(SEED))

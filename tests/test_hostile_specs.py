@@ -134,7 +134,7 @@ CASES: dict[str, tuple[dict[str, Any], Any]] = {
         ),
         None,
     ),
-    "server-url": (spec({"Thing": obj()}, servers=[{"url": TEXT}]), None),
+    "server-url": (spec({"Thing": obj()}, servers=[{"url": "https://example.test/{v}", "variables": {"v": {"default": TEXT}}}]), None),
     "title": (spec({"Thing": obj()}, info={"title": TEXT, "version": TEXT}), None),
     "discriminator": (
         spec(
@@ -177,7 +177,7 @@ def test_hostile_text_never_becomes_code(tmp_path):
     report = json.loads(result.stdout)
     by_case = dict(zip(sorted(CASES), (report[p] for p in packages)))
     # Nothing lost: the strings are there, as data.
-    assert by_case["server-url"]["base_url"] == TEXT
+    assert by_case["server-url"]["base_url"] == f"https://example.test/{TEXT}"  # the variable's default, filled in
     assert CALL in by_case["title"]["doc"] and '"""' in by_case["title"]["doc"]
     assert by_case["path-literal"]["requests"] == [["POST", "/it's/%22\\/v/'''%20x", None]]
     assert len(by_case["operation-ids-and-resources"]["requests"]) == 8

@@ -667,6 +667,10 @@ class BaseClient(Generic[HttpT]):
             raise APIUsageError(self._credentials.missing(type(self).__name__))
         if base_url is None:
             base_url = os.environ.get(self._base_url_env) or self._default_base_url
+        if not base_url:  # the spec names no absolute server URL
+            raise APIUsageError(
+                f"No base URL: pass base_url= to {type(self).__name__}() or set the {self._base_url_env} environment variable"
+            )
         self._base, self._base_query = _base_url(str(base_url))
         if isinstance(timeout, NotGiven):
             timeout = (
