@@ -14,7 +14,8 @@ from jsonpath_ng import parse as parse_jsonpath  # type: ignore[import-untyped]
 from .config import Config
 from .errors import SpecError, pointer
 from .load import LIMITS, Document, Limits, load_data
-from .names import TYPE_NAMES, identifier
+from .names import check_method_pins
+from .slice import HTTP_METHODS
 
 
 def _merge(target: dict[str, Any], update: dict[str, Any]) -> None:
@@ -72,16 +73,22 @@ def apply_names(doc: Document, config: Config) -> Document:
             raise SpecError.at(config.path, pointer("names", ptr), f"{ptr} is not a schema")
         node["x-py-name"] = name
     found = set()
-    for op_id, dotted in sorted(config.methods.items()):
-        for part in dotted.split("."):
-            if identifier(part, TYPE_NAMES) != part:
-                raise SpecError.at(config.path, pointer("methods", op_id), f"{dotted!r}: {part!r} is not a usable Python name")
-    for item in (data.get("paths") or {}).values():
-        for op in (item or {}).values():
-            if isinstance(op, dict) and op.get("operationId") in config.methods:
-                op["x-py-method"] = config.methods[op["operationId"]]
-                found.add(op["operationId"])
+    pins: list[tuple[str, str, str]] = []  # (dotted method, file, pointer) of every pin that is generated
+    for path, item in (data.get("paths") or {}).items():
+        for method, op in (item.items() if isinstance(item, dict) else []):
+            if method not in HTTP_METHODS or not isinstance(op, dict):
+                continue
+            op_id = op.get("operationId")
+            if op_id in config.methods:
+                op["x-py-method"] = config.methods[op_id]
+                found.add(op_id)
+                pins.append((config.methods[op_id], config.path, pointer("methods", op_id)))
+            elif isinstance(op.get("x-py-method"), str) and (config.operations is None or op_id in config.operations):
+                pins.append((op["x-py-method"], doc.path, pointer("paths", path, method, "x-py-method")))
     for missing in sorted(set(config.methods) - found):
         raise SpecError.at(config.path, pointer("methods", missing), f"no operation {missing!r} in {doc.path}")
+    problems = check_method_pins(pins)
+    if problems:
+        raise SpecError(*problems)
     return wrapped
 

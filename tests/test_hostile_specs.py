@@ -198,14 +198,3 @@ def test_a_hostile_package_name_argument_exits_2(tmp_path):
     assert result.returncode == 2 and "--package-name '../../x' is not an ASCII Python identifier" in result.stderr
     assert not (tmp_path / "out").exists()
 
-
-def test_the_reserved_client_attributes_cover_the_runtime_client():
-    from generator.names import RESERVED_CLIENT
-    from generator.render import templates_dir
-
-    tree = ast.parse((templates_dir() / "runtime" / "_base_client.py").read_text())
-    clients = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name.endswith("Client")]
-    assert clients
-    attrs = {n.name for c in clients for n in c.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    attrs |= {t.attr for c in clients for n in ast.walk(c) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Attribute)}
-    assert {a for a in attrs if not a.startswith("_")} <= RESERVED_CLIENT

@@ -28,7 +28,7 @@ from ._base_client import (
 from .models import Thing
 
 
-def _things_get_thing(
+def _things_retrieve(
     thing_id: str,
     extra_headers: Headers | None,
     extra_query: Query | None,
@@ -52,7 +52,7 @@ class ThingsResource:
         self._client = client
         self.with_raw_response = ThingsResourceWithRawResponse(client)
 
-    def get_thing(
+    def retrieve(
         self,
         thing_id: str,
         *,
@@ -67,9 +67,7 @@ class ThingsResource:
             thing_id: The thing.
         """
         return self._client.request(
-            _things_get_thing(
-                thing_id, extra_headers, extra_query, extra_body, timeout
-            ),
+            _things_retrieve(thing_id, extra_headers, extra_query, extra_body, timeout),
             Thing.from_dict,
         )
 
@@ -78,7 +76,7 @@ class ThingsResourceWithRawResponse:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def get_thing(
+    def retrieve(
         self,
         thing_id: str,
         *,
@@ -93,9 +91,7 @@ class ThingsResourceWithRawResponse:
             thing_id: The thing.
         """
         return self._client.request_raw(
-            _things_get_thing(
-                thing_id, extra_headers, extra_query, extra_body, timeout
-            ),
+            _things_retrieve(thing_id, extra_headers, extra_query, extra_body, timeout),
             Thing.from_dict,
         )
 
@@ -105,7 +101,7 @@ class AsyncThingsResource:
         self._client = client
         self.with_raw_response = AsyncThingsResourceWithRawResponse(client)
 
-    async def get_thing(
+    async def retrieve(
         self,
         thing_id: str,
         *,
@@ -120,9 +116,7 @@ class AsyncThingsResource:
             thing_id: The thing.
         """
         return await self._client.request(
-            _things_get_thing(
-                thing_id, extra_headers, extra_query, extra_body, timeout
-            ),
+            _things_retrieve(thing_id, extra_headers, extra_query, extra_body, timeout),
             Thing.from_dict,
         )
 
@@ -131,7 +125,7 @@ class AsyncThingsResourceWithRawResponse:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def get_thing(
+    async def retrieve(
         self,
         thing_id: str,
         *,
@@ -146,9 +140,7 @@ class AsyncThingsResourceWithRawResponse:
             thing_id: The thing.
         """
         return await self._client.request_raw(
-            _things_get_thing(
-                thing_id, extra_headers, extra_query, extra_body, timeout
-            ),
+            _things_retrieve(thing_id, extra_headers, extra_query, extra_body, timeout),
             Thing.from_dict,
         )
 

@@ -29,7 +29,7 @@ from ._base_client import (
 from .models import Document
 
 
-def _documents_get_document(
+def _documents_retrieve(
     document_id: str,
     expand: list[str] | NotGiven,
     x_request_tag: str | NotGiven,
@@ -50,7 +50,7 @@ def _documents_get_document(
     )
 
 
-def _documents_delete_document(
+def _documents_delete(
     document_id: str,
     extra_headers: Headers | None,
     extra_query: Query | None,
@@ -74,7 +74,7 @@ class DocumentsResource:
         self._client = client
         self.with_raw_response = DocumentsResourceWithRawResponse(client)
 
-    def get_document(
+    def retrieve(
         self,
         document_id: str,
         *,
@@ -91,7 +91,7 @@ class DocumentsResource:
             x_request_tag: Echoed in logs.
         """
         return self._client.request(
-            _documents_get_document(
+            _documents_retrieve(
                 document_id,
                 expand,
                 x_request_tag,
@@ -103,7 +103,7 @@ class DocumentsResource:
             Document.from_dict,
         )
 
-    def delete_document(
+    def delete(
         self,
         document_id: str,
         *,
@@ -114,7 +114,7 @@ class DocumentsResource:
     ) -> None:
         """Deprecated. deleteDocument"""
         return self._client.request(
-            _documents_delete_document(
+            _documents_delete(
                 document_id, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
@@ -125,7 +125,7 @@ class DocumentsResourceWithRawResponse:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def get_document(
+    def retrieve(
         self,
         document_id: str,
         *,
@@ -142,7 +142,7 @@ class DocumentsResourceWithRawResponse:
             x_request_tag: Echoed in logs.
         """
         return self._client.request_raw(
-            _documents_get_document(
+            _documents_retrieve(
                 document_id,
                 expand,
                 x_request_tag,
@@ -154,7 +154,7 @@ class DocumentsResourceWithRawResponse:
             Document.from_dict,
         )
 
-    def delete_document(
+    def delete(
         self,
         document_id: str,
         *,
@@ -165,7 +165,7 @@ class DocumentsResourceWithRawResponse:
     ) -> APIResponse[None]:
         """Deprecated. deleteDocument"""
         return self._client.request_raw(
-            _documents_delete_document(
+            _documents_delete(
                 document_id, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
@@ -177,7 +177,7 @@ class AsyncDocumentsResource:
         self._client = client
         self.with_raw_response = AsyncDocumentsResourceWithRawResponse(client)
 
-    async def get_document(
+    async def retrieve(
         self,
         document_id: str,
         *,
@@ -194,7 +194,7 @@ class AsyncDocumentsResource:
             x_request_tag: Echoed in logs.
         """
         return await self._client.request(
-            _documents_get_document(
+            _documents_retrieve(
                 document_id,
                 expand,
                 x_request_tag,
@@ -206,7 +206,7 @@ class AsyncDocumentsResource:
             Document.from_dict,
         )
 
-    async def delete_document(
+    async def delete(
         self,
         document_id: str,
         *,
@@ -217,7 +217,7 @@ class AsyncDocumentsResource:
     ) -> None:
         """Deprecated. deleteDocument"""
         return await self._client.request(
-            _documents_delete_document(
+            _documents_delete(
                 document_id, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
@@ -228,7 +228,7 @@ class AsyncDocumentsResourceWithRawResponse:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def get_document(
+    async def retrieve(
         self,
         document_id: str,
         *,
@@ -245,7 +245,7 @@ class AsyncDocumentsResourceWithRawResponse:
             x_request_tag: Echoed in logs.
         """
         return await self._client.request_raw(
-            _documents_get_document(
+            _documents_retrieve(
                 document_id,
                 expand,
                 x_request_tag,
@@ -257,7 +257,7 @@ class AsyncDocumentsResourceWithRawResponse:
             Document.from_dict,
         )
 
-    async def delete_document(
+    async def delete(
         self,
         document_id: str,
         *,
@@ -268,7 +268,7 @@ class AsyncDocumentsResourceWithRawResponse:
     ) -> APIResponse[None]:
         """Deprecated. deleteDocument"""
         return await self._client.request_raw(
-            _documents_delete_document(
+            _documents_delete(
                 document_id, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,

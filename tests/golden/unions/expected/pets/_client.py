@@ -29,7 +29,7 @@ from ._models import FileInput, read_bytes
 from .models import Event, EventRecord
 
 
-def _pets_documents_attach_pet_document(
+def _pets_documents_create(
     pet_id: str,
     file: FileInput,
     title: str | NotGiven,
@@ -75,7 +75,7 @@ def _pets_events_create(
     )
 
 
-def _pets_photo_upload_pet_photo(
+def _pets_photo_update(
     pet_id: str,
     body: FileInput | NotGiven,
     extra_headers: Headers | None,
@@ -135,7 +135,7 @@ class PetsDocumentsResource:
         self._client = client
         self.with_raw_response = PetsDocumentsResourceWithRawResponse(client)
 
-    def attach_pet_document(
+    def create(
         self,
         pet_id: str,
         *,
@@ -154,7 +154,7 @@ class PetsDocumentsResource:
             file: The document.
         """
         return self._client.request(
-            _pets_documents_attach_pet_document(
+            _pets_documents_create(
                 pet_id,
                 file,
                 title,
@@ -173,7 +173,7 @@ class PetsDocumentsResourceWithRawResponse:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def attach_pet_document(
+    def create(
         self,
         pet_id: str,
         *,
@@ -192,7 +192,7 @@ class PetsDocumentsResourceWithRawResponse:
             file: The document.
         """
         return self._client.request_raw(
-            _pets_documents_attach_pet_document(
+            _pets_documents_create(
                 pet_id,
                 file,
                 title,
@@ -212,7 +212,7 @@ class AsyncPetsDocumentsResource:
         self._client = client
         self.with_raw_response = AsyncPetsDocumentsResourceWithRawResponse(client)
 
-    async def attach_pet_document(
+    async def create(
         self,
         pet_id: str,
         *,
@@ -231,7 +231,7 @@ class AsyncPetsDocumentsResource:
             file: The document.
         """
         return await self._client.request(
-            _pets_documents_attach_pet_document(
+            _pets_documents_create(
                 pet_id,
                 file,
                 title,
@@ -250,7 +250,7 @@ class AsyncPetsDocumentsResourceWithRawResponse:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def attach_pet_document(
+    async def create(
         self,
         pet_id: str,
         *,
@@ -269,7 +269,7 @@ class AsyncPetsDocumentsResourceWithRawResponse:
             file: The document.
         """
         return await self._client.request_raw(
-            _pets_documents_attach_pet_document(
+            _pets_documents_create(
                 pet_id,
                 file,
                 title,
@@ -443,7 +443,7 @@ class PetsPhotoResource:
         self._client = client
         self.with_raw_response = PetsPhotoResourceWithRawResponse(client)
 
-    def upload_pet_photo(
+    def update(
         self,
         pet_id: str,
         *,
@@ -455,7 +455,7 @@ class PetsPhotoResource:
     ) -> None:
         """uploadPetPhoto"""
         return self._client.request(
-            _pets_photo_upload_pet_photo(
+            _pets_photo_update(
                 pet_id, body, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
@@ -466,7 +466,7 @@ class PetsPhotoResourceWithRawResponse:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def upload_pet_photo(
+    def update(
         self,
         pet_id: str,
         *,
@@ -478,7 +478,7 @@ class PetsPhotoResourceWithRawResponse:
     ) -> APIResponse[None]:
         """uploadPetPhoto"""
         return self._client.request_raw(
-            _pets_photo_upload_pet_photo(
+            _pets_photo_update(
                 pet_id, body, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
@@ -490,7 +490,7 @@ class AsyncPetsPhotoResource:
         self._client = client
         self.with_raw_response = AsyncPetsPhotoResourceWithRawResponse(client)
 
-    async def upload_pet_photo(
+    async def update(
         self,
         pet_id: str,
         *,
@@ -502,7 +502,7 @@ class AsyncPetsPhotoResource:
     ) -> None:
         """uploadPetPhoto"""
         return await self._client.request(
-            _pets_photo_upload_pet_photo(
+            _pets_photo_update(
                 pet_id, body, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
@@ -513,7 +513,7 @@ class AsyncPetsPhotoResourceWithRawResponse:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def upload_pet_photo(
+    async def update(
         self,
         pet_id: str,
         *,
@@ -525,7 +525,7 @@ class AsyncPetsPhotoResourceWithRawResponse:
     ) -> APIResponse[None]:
         """uploadPetPhoto"""
         return await self._client.request_raw(
-            _pets_photo_upload_pet_photo(
+            _pets_photo_update(
                 pet_id, body, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
