@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# What goes into the virtualenv: the generator and its test tools (`INSTALL=.`: the generator alone).
+INSTALL := '.[test]'
 NODE_STAMP := node_modules/.installed-stamp
 
 .PHONY: generate check diff test golden bench clean
@@ -10,7 +12,7 @@ NODE_STAMP := node_modules/.installed-stamp
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e $(INSTALL)
 	touch $@
 
 # The Prism mock server the client tests run against, at the version package-lock.json pins.

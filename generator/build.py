@@ -12,6 +12,7 @@ from typing import Any
 from . import ir
 from .errors import Diagnostic, SpecError, pointer, split_pointer
 from .load import BUNDLE, Document
+from .names import pascal, singular
 from .slice import HTTP_METHODS
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
@@ -42,19 +43,6 @@ class Config:
     base_url_env: str = "BASE_URL"
     # Security scheme name → its environment variables: one, or (username, password) for basic.
     scheme_env: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-def pascal(text: str) -> str:
-    """`chat.completion` → `ChatCompletion`; keeps existing inner capitals."""
-    return "".join(p[:1].upper() + p[1:] for p in re.split(r"[^0-9A-Za-z]+", text) if p)
-
-
-def singular(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        return word[:-1]
-    return word
 
 
 def _text(schema: dict[str, Any]) -> str:
@@ -822,17 +810,19 @@ def _constraints(schema: dict[str, Any]) -> ir.Constraints:
 
 
 def _resource(op: dict[str, Any], path: str) -> tuple[str, ...]:
+    """The pinned resource (`chat.completions` of `chat.completions.update`); () leaves it to names.py."""
     pinned = op.get("x-py-method")
     if isinstance(pinned, str) and "." in pinned:
         return tuple(pinned.split(".")[:-1])
-    return tuple(s for s in path.strip("/").split("/") if s and not s.startswith("{"))
+    return ()
 
 
 def _method_name(op: dict[str, Any], op_id: str) -> str:
+    """The pinned method name; "" leaves it to names.py (from the path, HTTP method and operationId)."""
     pinned = op.get("x-py-method")
     if isinstance(pinned, str) and pinned:
         return pinned.split(".")[-1]
-    return op_id
+    return ""
 
 
 def _server_url(servers: Any) -> str:

@@ -205,8 +205,8 @@ class Body:
 @dataclass(frozen=True)
 class Operation:
     operation_id: str
-    resource: tuple[str, ...]  # e.g. ("chat", "completions")
-    method_name: str  # e.g. "update"
+    resource: tuple[str, ...]  # e.g. ("chat", "completions"); () until names.py when nothing pins it
+    method_name: str  # e.g. "update"; "" until names.py when nothing pins it
     http_method: str
     path: str
     params: tuple[Param, ...]

@@ -22,7 +22,7 @@ from jsonpath_ng.jsonpath import Child, Fields, Index  # type: ignore[import-unt
 from .config import Config
 from .errors import Diagnostic, SpecError, did_you_mean, pointer, split_pointer
 from .load import LIMITS, Document, Limits, load_data
-from .names import TYPE_NAMES, check_class_name, identifier
+from .names import TYPE_NAMES, check_class_name, check_method_pins, identifier
 from .slice import HTTP_METHODS
 
 # Keywords that constrain one kind of value: in an update they say which kind of schema it expects.
@@ -222,11 +222,13 @@ def apply_names(doc: Document, config: Config) -> tuple[Document, list[Diagnosti
         else:
             node["x-py-name"] = name
     operations: dict[str, dict[str, Any]] = {}
-    for item in (data.get("paths") or {}).values():
+    places: list[tuple[str, dict[str, Any]]] = []  # (pointer, operation), in the spec's order
+    for path, item in (data.get("paths") or {}).items():
         for method in HTTP_METHODS:
             op = item.get(method) if isinstance(item, dict) else None
             if isinstance(op, dict) and isinstance(op.get("operationId"), str):
                 operations.setdefault(op["operationId"], op)
+                places.append((pointer("paths", path, method, "x-py-method"), op))
     for i, op_id in enumerate(config.operations or []):
         if op_id not in operations:
             problems.append(Diagnostic(config.path, pointer("operations", i), f"no operation with operationId {op_id!r} in {doc.path}{did_you_mean(op_id, operations)}"))
@@ -238,4 +240,11 @@ def apply_names(doc: Document, config: Config) -> tuple[Document, list[Diagnosti
             problems.append(Diagnostic(config.path, pointer("methods", op_id), f"no operation with operationId {op_id!r} in {doc.path}{did_you_mean(op_id, operations)}"))
         else:
             operations[op_id]["x-py-method"] = dotted
+    # Every pin of an operation that is generated, from the config or the spec, where it is written.
+    pins = [
+        (op["x-py-method"], *((config.path, pointer("methods", op["operationId"])) if op["operationId"] in config.methods else (doc.path, where)))
+        for where, op in places
+        if isinstance(op.get("x-py-method"), str) and (config.operations is None or op["operationId"] in config.operations)
+    ]
+    problems += check_method_pins(pins)
     return Document(doc.path, data, doc.patched), problems

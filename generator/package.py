@@ -11,7 +11,7 @@ from typing import Any
 
 from . import ir
 from .format import format_source
-from .names import class_name, snake
+from .names import class_name, identifier
 from .render import Context, Renderer, _keyword_params, _positional_params, html_attribute, literal, markdown_code, markdown_text, toml_string
 
 
@@ -46,7 +46,9 @@ def _first_call(ctx: Context) -> str:
     if op.response is None:
         lines.append(call)
     else:
-        result = snake(ctx.decls[op.response.key].py_name) if isinstance(op.response, ir.Ref) else "result"
+        # The variable may not shadow what the example imports (`client`, the classes) or be a keyword.
+        taken = frozenset({"client", "os", *names})
+        result = identifier(ctx.decls[op.response.key].py_name, taken, "result") if isinstance(op.response, ir.Ref) else "result"
         lines += [f"{result} = {call}", f"print({result})"]
     return format_source("\n".join(lines) + "\n")
 

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from . import ir
-from .names import resource_class
+from .names import resource_classes
 
 # Everything a docstring must not contain raw: controls, line separators, lone surrogates.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
@@ -429,14 +429,15 @@ def _model_doc(model: ir.Model) -> str:
 def _resource_tree(api: ir.Api) -> list[dict[str, Any]]:
     """Resource classes, parents first, each with its sub-resources and operations."""
     paths: dict[tuple[str, ...], dict[str, Any]] = {}
+    resource_class = resource_classes(api)
     for op in api.operations:
         for i in range(len(op.resource) + 1):
             sub = op.resource[:i]
-            paths.setdefault(sub, {"path": sub, "class": resource_class(sub) if sub else "", "children": [], "operations": []})
+            paths.setdefault(sub, {"path": sub, "class": resource_class[sub] if sub else "", "children": [], "operations": []})
             if i < len(op.resource):
                 child = op.resource[: i + 1]
                 if child not in [c["path"] for c in paths[sub]["children"]]:
-                    paths[sub]["children"].append({"path": child, "attr": op.resource[i], "class": resource_class(child)})
+                    paths[sub]["children"].append({"path": child, "attr": op.resource[i], "class": resource_class[child]})
         paths[op.resource]["operations"].append(op)
     return [paths[k] for k in sorted(paths)]
 

@@ -251,7 +251,7 @@ def send(module: ModuleType, **credentials: str) -> httpx.Request:
         return httpx.Response(200, json={"id": "t"})
 
     http = httpx.Client(transport=httpx.MockTransport(handler))
-    module.Client(base_url="https://t.test", http_client=http, **credentials).things.update_thing("t1")
+    module.Client(base_url="https://t.test", http_client=http, **credentials).things.update("t1")
     (request,) = seen
     return request
 

@@ -363,14 +363,14 @@ def get_document(docs: Any, mode: str, server: FaultServer) -> Any:
     if mode == "sync":
         with docs.DocsClient(base_url=server.url + "/v1", default_headers=AUTH) as c:
             try:
-                return on_clock(c, clock, mode).documents.get_document("d1")
+                return on_clock(c, clock, mode).documents.retrieve("d1")
             except docs.APIError as e:
                 return e
 
     async def run() -> Any:
         async with docs.AsyncDocsClient(base_url=server.url + "/v1", default_headers=AUTH) as c:
             try:
-                return await on_clock(c, clock, mode).documents.get_document("d1")
+                return await on_clock(c, clock, mode).documents.retrieve("d1")
             except docs.APIError as e:
                 return e
 

@@ -395,7 +395,7 @@ def test_spec_without_config_ignores_the_project_config(tmp_path):
     write_spec(root, spec({"Thing": THING}), name="other.json")
     result = cli("generate", "--spec", "other.json", "--out", "out", cwd=root)
     assert result.returncode == 0, result.stderr
-    assert "def update_thing" in (root / "out" / "client" / "_client.py").read_text()
+    assert "def update(" in (root / "out" / "client" / "_client.py").read_text()
 
 
 # --- Package names ------------------------------------------------------------------------------------

@@ -18,6 +18,6 @@ def test_a_package_without_models_imports_and_calls(import_case, recorder):
     plain = import_case("plain", "plain")
     recorder.answer("/flags/beta", body=b"3")
     with plain.Client(base_url=recorder.url) as client:
-        assert client.flags.set_flag("beta", True, mode="read_only") == 3
+        assert client.flags.update("beta", True, mode="read_only") == 3
     r = recorder.last()
     assert (r.method, r.target, r.body) == ("PUT", "/flags/beta?mode=read_only", b"true")

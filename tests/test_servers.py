@@ -76,7 +76,7 @@ def test_the_filled_in_url_is_where_calls_go(package, monkeypatch):
         return httpx.Response(200, json={"a": "x"})
 
     with pkg.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler))) as client:
-        assert client.things.update_thing("t1").a == "x"
+        assert client.things.update("t1").a == "x"
     assert [(r.method, str(r.url)) for r in seen] == [("POST", "https://us.example.com/v2/things/t1")]
 
 

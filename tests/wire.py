@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterator
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -26,8 +27,9 @@ class Request:
         return self.target.split("?", 1)[0]
 
     @property
-    def query(self) -> str:
-        return self.target.split("?", 1)[1] if "?" in self.target else ""
+    def query(self) -> list[tuple[str, str]]:
+        """The query's name=value pairs, decoded."""
+        return parse_qsl(self.target.split("?", 1)[1], keep_blank_values=True) if "?" in self.target else []
 
 
 class Recorder:
@@ -66,6 +68,11 @@ class Recorder:
 
     def last(self) -> Request:
         return self.requests[-1]
+
+    def take(self) -> list[Request]:
+        """The requests seen so far, forgotten."""
+        seen, self.requests[:] = list(self.requests), []
+        return seen
 
     def close(self) -> None:
         self.server.shutdown()

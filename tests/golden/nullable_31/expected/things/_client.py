@@ -26,7 +26,7 @@ from ._serialize import path_param
 from .models import Thing
 
 
-def _things_get_thing(
+def _things_retrieve(
     thing_id: str,
     extra_headers: Headers | None,
     extra_query: Query | None,
@@ -50,7 +50,7 @@ class ThingsResource:
         self._client = client
         self.with_raw_response = ThingsResourceWithRawResponse(client)
 
-    def get_thing(
+    def retrieve(
         self,
         thing_id: str,
         *,
@@ -65,9 +65,7 @@ class ThingsResource:
             thing_id: The thing.
         """
         return self._client.request(
-            _things_get_thing(
-                thing_id, extra_headers, extra_query, extra_body, timeout
-            ),
+            _things_retrieve(thing_id, extra_headers, extra_query, extra_body, timeout),
             Thing.from_dict,
         )
 
@@ -76,7 +74,7 @@ class ThingsResourceWithRawResponse:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def get_thing(
+    def retrieve(
         self,
         thing_id: str,
         *,
@@ -91,9 +89,7 @@ class ThingsResourceWithRawResponse:
             thing_id: The thing.
         """
         return self._client.request_raw(
-            _things_get_thing(
-                thing_id, extra_headers, extra_query, extra_body, timeout
-            ),
+            _things_retrieve(thing_id, extra_headers, extra_query, extra_body, timeout),
             Thing.from_dict,
         )
 
@@ -103,7 +99,7 @@ class AsyncThingsResource:
         self._client = client
         self.with_raw_response = AsyncThingsResourceWithRawResponse(client)
 
-    async def get_thing(
+    async def retrieve(
         self,
         thing_id: str,
         *,
@@ -118,9 +114,7 @@ class AsyncThingsResource:
             thing_id: The thing.
         """
         return await self._client.request(
-            _things_get_thing(
-                thing_id, extra_headers, extra_query, extra_body, timeout
-            ),
+            _things_retrieve(thing_id, extra_headers, extra_query, extra_body, timeout),
             Thing.from_dict,
         )
 
@@ -129,7 +123,7 @@ class AsyncThingsResourceWithRawResponse:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def get_thing(
+    async def retrieve(
         self,
         thing_id: str,
         *,
@@ -144,9 +138,7 @@ class AsyncThingsResourceWithRawResponse:
             thing_id: The thing.
         """
         return await self._client.request_raw(
-            _things_get_thing(
-                thing_id, extra_headers, extra_query, extra_body, timeout
-            ),
+            _things_retrieve(thing_id, extra_headers, extra_query, extra_body, timeout),
             Thing.from_dict,
         )
 

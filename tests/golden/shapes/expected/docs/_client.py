@@ -30,7 +30,7 @@ from ._serialize import path_param
 from .models import Document
 
 
-def _documents_get_document(
+def _documents_retrieve(
     document_id: str,
     expand: list[str] | NotGiven,
     x_request_tag: str | NotGiven,
@@ -51,7 +51,7 @@ def _documents_get_document(
     )
 
 
-def _documents_delete_document(
+def _documents_delete(
     document_id: str,
     extra_headers: Headers | None,
     extra_query: Query | None,
@@ -75,7 +75,7 @@ class DocumentsResource:
         self._client = client
         self.with_raw_response = DocumentsResourceWithRawResponse(client)
 
-    def get_document(
+    def retrieve(
         self,
         document_id: str,
         *,
@@ -92,7 +92,7 @@ class DocumentsResource:
             x_request_tag: Echoed in logs.
         """
         return self._client.request(
-            _documents_get_document(
+            _documents_retrieve(
                 document_id,
                 expand,
                 x_request_tag,
@@ -104,7 +104,7 @@ class DocumentsResource:
             Document.from_dict,
         )
 
-    def delete_document(
+    def delete(
         self,
         document_id: str,
         *,
@@ -115,7 +115,7 @@ class DocumentsResource:
     ) -> None:
         """Deprecated. deleteDocument"""
         return self._client.request(
-            _documents_delete_document(
+            _documents_delete(
                 document_id, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
@@ -126,7 +126,7 @@ class DocumentsResourceWithRawResponse:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def get_document(
+    def retrieve(
         self,
         document_id: str,
         *,
@@ -143,7 +143,7 @@ class DocumentsResourceWithRawResponse:
             x_request_tag: Echoed in logs.
         """
         return self._client.request_raw(
-            _documents_get_document(
+            _documents_retrieve(
                 document_id,
                 expand,
                 x_request_tag,
@@ -155,7 +155,7 @@ class DocumentsResourceWithRawResponse:
             Document.from_dict,
         )
 
-    def delete_document(
+    def delete(
         self,
         document_id: str,
         *,
@@ -166,7 +166,7 @@ class DocumentsResourceWithRawResponse:
     ) -> APIResponse[None]:
         """Deprecated. deleteDocument"""
         return self._client.request_raw(
-            _documents_delete_document(
+            _documents_delete(
                 document_id, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
@@ -178,7 +178,7 @@ class AsyncDocumentsResource:
         self._client = client
         self.with_raw_response = AsyncDocumentsResourceWithRawResponse(client)
 
-    async def get_document(
+    async def retrieve(
         self,
         document_id: str,
         *,
@@ -195,7 +195,7 @@ class AsyncDocumentsResource:
             x_request_tag: Echoed in logs.
         """
         return await self._client.request(
-            _documents_get_document(
+            _documents_retrieve(
                 document_id,
                 expand,
                 x_request_tag,
@@ -207,7 +207,7 @@ class AsyncDocumentsResource:
             Document.from_dict,
         )
 
-    async def delete_document(
+    async def delete(
         self,
         document_id: str,
         *,
@@ -218,7 +218,7 @@ class AsyncDocumentsResource:
     ) -> None:
         """Deprecated. deleteDocument"""
         return await self._client.request(
-            _documents_delete_document(
+            _documents_delete(
                 document_id, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
@@ -229,7 +229,7 @@ class AsyncDocumentsResourceWithRawResponse:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def get_document(
+    async def retrieve(
         self,
         document_id: str,
         *,
@@ -246,7 +246,7 @@ class AsyncDocumentsResourceWithRawResponse:
             x_request_tag: Echoed in logs.
         """
         return await self._client.request_raw(
-            _documents_get_document(
+            _documents_retrieve(
                 document_id,
                 expand,
                 x_request_tag,
@@ -258,7 +258,7 @@ class AsyncDocumentsResourceWithRawResponse:
             Document.from_dict,
         )
 
-    async def delete_document(
+    async def delete(
         self,
         document_id: str,
         *,
@@ -269,7 +269,7 @@ class AsyncDocumentsResourceWithRawResponse:
     ) -> APIResponse[None]:
         """Deprecated. deleteDocument"""
         return await self._client.request_raw(
-            _documents_delete_document(
+            _documents_delete(
                 document_id, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,

@@ -30,7 +30,7 @@ from ._serialize import path_param
 from .models import Event, EventRecord
 
 
-def _pets_documents_attach_pet_document(
+def _pets_documents_create(
     pet_id: str,
     file: FileInput,
     title: str | NotGiven,
@@ -77,7 +77,7 @@ def _pets_events_create(
     )
 
 
-def _pets_notes_add_pet_note(
+def _pets_notes_create(
     pet_id: str,
     body: str | NotGiven,
     extra_headers: Headers | None,
@@ -99,7 +99,7 @@ def _pets_notes_add_pet_note(
     )
 
 
-def _pets_photo_upload_pet_photo(
+def _pets_photo_update(
     pet_id: str,
     body: FileInput | NotGiven,
     extra_headers: Headers | None,
@@ -164,7 +164,7 @@ class PetsDocumentsResource:
         self._client = client
         self.with_raw_response = PetsDocumentsResourceWithRawResponse(client)
 
-    def attach_pet_document(
+    def create(
         self,
         pet_id: str,
         *,
@@ -183,7 +183,7 @@ class PetsDocumentsResource:
             file: The document.
         """
         return self._client.request(
-            _pets_documents_attach_pet_document(
+            _pets_documents_create(
                 pet_id,
                 file,
                 title,
@@ -202,7 +202,7 @@ class PetsDocumentsResourceWithRawResponse:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def attach_pet_document(
+    def create(
         self,
         pet_id: str,
         *,
@@ -221,7 +221,7 @@ class PetsDocumentsResourceWithRawResponse:
             file: The document.
         """
         return self._client.request_raw(
-            _pets_documents_attach_pet_document(
+            _pets_documents_create(
                 pet_id,
                 file,
                 title,
@@ -241,7 +241,7 @@ class AsyncPetsDocumentsResource:
         self._client = client
         self.with_raw_response = AsyncPetsDocumentsResourceWithRawResponse(client)
 
-    async def attach_pet_document(
+    async def create(
         self,
         pet_id: str,
         *,
@@ -260,7 +260,7 @@ class AsyncPetsDocumentsResource:
             file: The document.
         """
         return await self._client.request(
-            _pets_documents_attach_pet_document(
+            _pets_documents_create(
                 pet_id,
                 file,
                 title,
@@ -279,7 +279,7 @@ class AsyncPetsDocumentsResourceWithRawResponse:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def attach_pet_document(
+    async def create(
         self,
         pet_id: str,
         *,
@@ -298,7 +298,7 @@ class AsyncPetsDocumentsResourceWithRawResponse:
             file: The document.
         """
         return await self._client.request_raw(
-            _pets_documents_attach_pet_document(
+            _pets_documents_create(
                 pet_id,
                 file,
                 title,
@@ -472,7 +472,7 @@ class PetsNotesResource:
         self._client = client
         self.with_raw_response = PetsNotesResourceWithRawResponse(client)
 
-    def add_pet_note(
+    def create(
         self,
         pet_id: str,
         body: str | NotGiven = NOT_GIVEN,
@@ -484,7 +484,7 @@ class PetsNotesResource:
     ) -> None:
         """addPetNote"""
         return self._client.request(
-            _pets_notes_add_pet_note(
+            _pets_notes_create(
                 pet_id, body, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
@@ -495,7 +495,7 @@ class PetsNotesResourceWithRawResponse:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def add_pet_note(
+    def create(
         self,
         pet_id: str,
         body: str | NotGiven = NOT_GIVEN,
@@ -507,7 +507,7 @@ class PetsNotesResourceWithRawResponse:
     ) -> APIResponse[None]:
         """addPetNote"""
         return self._client.request_raw(
-            _pets_notes_add_pet_note(
+            _pets_notes_create(
                 pet_id, body, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
@@ -519,7 +519,7 @@ class AsyncPetsNotesResource:
         self._client = client
         self.with_raw_response = AsyncPetsNotesResourceWithRawResponse(client)
 
-    async def add_pet_note(
+    async def create(
         self,
         pet_id: str,
         body: str | NotGiven = NOT_GIVEN,
@@ -531,7 +531,7 @@ class AsyncPetsNotesResource:
     ) -> None:
         """addPetNote"""
         return await self._client.request(
-            _pets_notes_add_pet_note(
+            _pets_notes_create(
                 pet_id, body, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
@@ -542,7 +542,7 @@ class AsyncPetsNotesResourceWithRawResponse:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def add_pet_note(
+    async def create(
         self,
         pet_id: str,
         body: str | NotGiven = NOT_GIVEN,
@@ -554,7 +554,7 @@ class AsyncPetsNotesResourceWithRawResponse:
     ) -> APIResponse[None]:
         """addPetNote"""
         return await self._client.request_raw(
-            _pets_notes_add_pet_note(
+            _pets_notes_create(
                 pet_id, body, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
@@ -566,7 +566,7 @@ class PetsPhotoResource:
         self._client = client
         self.with_raw_response = PetsPhotoResourceWithRawResponse(client)
 
-    def upload_pet_photo(
+    def update(
         self,
         pet_id: str,
         body: FileInput | NotGiven = NOT_GIVEN,
@@ -578,7 +578,7 @@ class PetsPhotoResource:
     ) -> None:
         """uploadPetPhoto"""
         return self._client.request(
-            _pets_photo_upload_pet_photo(
+            _pets_photo_update(
                 pet_id, body, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
@@ -589,7 +589,7 @@ class PetsPhotoResourceWithRawResponse:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def upload_pet_photo(
+    def update(
         self,
         pet_id: str,
         body: FileInput | NotGiven = NOT_GIVEN,
@@ -601,7 +601,7 @@ class PetsPhotoResourceWithRawResponse:
     ) -> APIResponse[None]:
         """uploadPetPhoto"""
         return self._client.request_raw(
-            _pets_photo_upload_pet_photo(
+            _pets_photo_update(
                 pet_id, body, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
@@ -613,7 +613,7 @@ class AsyncPetsPhotoResource:
         self._client = client
         self.with_raw_response = AsyncPetsPhotoResourceWithRawResponse(client)
 
-    async def upload_pet_photo(
+    async def update(
         self,
         pet_id: str,
         body: FileInput | NotGiven = NOT_GIVEN,
@@ -625,7 +625,7 @@ class AsyncPetsPhotoResource:
     ) -> None:
         """uploadPetPhoto"""
         return await self._client.request(
-            _pets_photo_upload_pet_photo(
+            _pets_photo_update(
                 pet_id, body, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
@@ -636,7 +636,7 @@ class AsyncPetsPhotoResourceWithRawResponse:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def upload_pet_photo(
+    async def update(
         self,
         pet_id: str,
         body: FileInput | NotGiven = NOT_GIVEN,
@@ -648,7 +648,7 @@ class AsyncPetsPhotoResourceWithRawResponse:
     ) -> APIResponse[None]:
         """uploadPetPhoto"""
         return await self._client.request_raw(
-            _pets_photo_upload_pet_photo(
+            _pets_photo_update(
                 pet_id, body, extra_headers, extra_query, extra_body, timeout
             ),
             read_none,
