@@ -669,7 +669,9 @@ def test_fault_campaign(server: FaultServer, mode: str, capsys: pytest.CaptureFi
     for n, ((script, max_retries), (result, clock, seen, wall)) in enumerate(zip(sequences, results)):
         context = f"sequence {n}: {script}, max_retries={max_retries} -> {result!r}, waits {clock.sleeps}"
         assert isinstance(result, (ChatCompletion, APIError)), context  # nothing escapes untyped
-        assert wall < 5.0, context  # no real waiting: every wait and every slow server is virtual
+        # No real waiting: every wait and every slow server is virtual (a real one would take minutes;
+        # the bound is loose so that a loaded machine cannot fail it).
+        assert wall < 30.0, context
         assert seen <= max_retries + 1, context
         want = replay(script, max_retries, clock.sleeps)
         if want is None:
@@ -728,15 +730,16 @@ def test_a_slow_drip_cannot_stretch_an_attempt(server: FaultServer, mode: str, w
     result, wall, sleeps = real_update(mode, server, timeout=DRIP_TIMEOUT, max_retries=2)
     assert isinstance(result, APITimeoutError), result
     assert len(server.seen) <= 3
-    # Three attempts of 0.5 s at most (the call's budget is 1.5 s); unbounded this is 36 s.
-    assert wall < 3 * DRIP_TIMEOUT + 2.0, wall
+    # Three attempts of 0.5 s at most (the call's budget is 1.5 s); unbounded this is 36 s. The bound
+    # leaves room for a loaded machine and still tells the two apart.
+    assert wall < 15.0, wall
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_a_server_that_never_answers_times_out(server: FaultServer, mode: str) -> None:
-    server.load([Reply(delay=3.0)])
+    server.load([Reply(delay=60.0)])
     result, wall, _ = real_update(mode, server, timeout=DRIP_TIMEOUT, max_retries=0)
-    assert isinstance(result, APITimeoutError) and wall < 2.5, (result, wall)
+    assert isinstance(result, APITimeoutError) and wall < 15.0, (result, wall)  # unbounded: 60 s
 
 
 # Misuse: a closed client, an event loop that has ended.
