@@ -568,7 +568,7 @@ class Renderer:
     def files(self) -> dict[str, str]:
         api, title = self.api, self.api.title
         tree = _resource_tree(api)
-        top = tree[0]["children"] if tree else []
+        top: list[dict[str, Any]] = next((r["children"] for r in tree if not r["path"]), [])  # the client's own resources
         out = {
             "__init__.py": self.env.get_template("__init__.py.jinja").render(),
             "_client.py": self.module(
@@ -586,7 +586,7 @@ class Renderer:
             "py.typed": "",
             "resources/__init__.py": f"{self.header}\n{docstring(f'The resources of {title}, one module each, imported on first use.')}\n",
         }
-        for res in tree[1:]:
+        for res in [r for r in tree if r["path"]]:
             out[module_file(resource_module(res["path"]), package=bool(res["children"]))] = self._resource(res)
         out.update(self._types())
         if api.webhooks:

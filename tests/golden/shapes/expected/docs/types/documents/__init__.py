@@ -26,7 +26,7 @@ _MODULES: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    # A submodule, once imported, is a global here: this uses no name one can take.
+    # Each submodule, once imported, is a global here too: this names none that one can be.
     from importlib import import_module
 
     if name == "__all__":
