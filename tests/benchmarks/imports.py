@@ -42,6 +42,7 @@ SUBJECTS = [
     (f"import {PACKAGE}", f"import {PACKAGE}", 0.1),
     ("client.chat.completions, first use", f"import {PACKAGE}; {PACKAGE}.OpenAI({KEY}).chat.completions", 0.2),
     ("  the modules it imports", f"import {PACKAGE}._client, {PACKAGE}.resources.chat.completions", None),
+    ("  httpx: import", "import httpx", None),
     ("  httpx: import, httpx.Client()", "import httpx; httpx.Client()", None),
     ("  the official SDK's", f"import openai; openai.OpenAI({KEY}).chat.completions", None),
     ("a type: CreateChatCompletionResponse", f"import {PACKAGE}; {PACKAGE}.CreateChatCompletionResponse", None),
