@@ -67,7 +67,7 @@ KEYWORDS = frozenset(
 # Top-level modules the generated package imports (and `sys`, `builtins`, which cannot be shadowed):
 # a package of the same name would shadow them and break itself.
 IMPORTED_MODULES = frozenset(
-    {"__future__", "asyncio", "builtins", "dataclasses", "email", "enum", "gc", "httpx", "importlib", "json",
+    {"__future__", "asyncio", "builtins", "dataclasses", "email", "enum", "functools", "gc", "httpx", "importlib", "json",
      "logging", "os", "random", "sys", "time", "typing", "urllib", "base64", "re", "threading", "weakref", "contextvars", "zlib"}
 )
 

@@ -3,7 +3,8 @@
 Every change has a severity:
 
 - breaking: code that type-checks against the old SDK fails, or behaves differently, against
-  the new one (a name, method, argument, field or enum member removed; an argument or field
+  the new one (a name, method, argument, field or enum member removed; a type that moved to
+  another module (importing it from the package still works); an argument or field
   that became required; a type that accepts less where callers pass it (arguments, and fields,
   since models are built too), or yields more where they read it (responses); a request check
   that became stricter; an argument that moved position);
@@ -132,6 +133,9 @@ def _type(name: str, a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
     read = "response" in roles or not roles
     write = "request" in roles or not roles
     out = _docs(kind, name, a, b, ("description", "deprecated", "format"))
+    if "module" in a and "module" in b and a["module"] != b["module"]:
+        # The package still exports it, but an import from its old module fails.
+        out.append(Change("breaking", "changed", kind, name, "module", a["module"], b["module"]))
     if kind == "alias":
         return _typed(kind, name, "type", _shape(a), _shape(b), read, write) + out
     if kind == "enum":

@@ -35,8 +35,8 @@ BUILTINS = TYPE_NAMES | {"bytes", "super", "getattr", "AttributeError", "Excepti
 # What the templates import or define at module level besides the runtime's names
 # (tests/test_names.py renders packages and checks that nothing else is used).
 TEMPLATE_NAMES = frozenset(
-    {"annotations", "dataclass", "Any", "Callable", "Literal", "Mapping", "Sequence", "TypeAlias", "TYPE_CHECKING", "httpx",
-     "_LAZY", "__getattr__", "__all__"}
+    {"annotations", "dataclass", "cached_property", "Any", "Callable", "Literal", "Mapping", "Sequence", "TypeAlias",
+     "TYPE_CHECKING", "httpx", "_LAZY", "_MODULES", "__getattr__", "__all__"}
 )
 # Keyword arguments every method and operation function takes.
 METHOD_ARGS = frozenset({"self", "extra_headers", "extra_query", "extra_body", "timeout"})
@@ -82,7 +82,13 @@ FIELD_RESERVED = KEYWORDS | TYPE_NAMES | MODEL_ATTRIBUTES | {"self", "cls"}
 # where later annotations would see them: `list` is allowed (a method named `list` is defined
 # last, see `_list_last`), other builtins are not.
 RESOURCE_RESERVED = KEYWORDS | (BUILTINS - {"list"}) | {"with_raw_response"}
-CLIENT_RESERVED = RESOURCE_RESERVED | CLIENT_ATTRIBUTES
+# Resources are attached to the client and to their parent resource by `@cached_property`, which
+# each one's name would hide from the ones after it in the class body.
+CLIENT_RESERVED = RESOURCE_RESERVED | CLIENT_ATTRIBUTES | {"cached_property"}
+# A resource with sub-resources is a package whose `__init__` holds its classes, and importing a
+# sub-resource's module makes the sub-resource's name a global there: it may not be a name that
+# module uses (a builtin, or what it imports from the runtime).
+SUBRESOURCE_RESERVED = RESOURCE_RESERVED | BUILTINS | GENERATED_IMPORTS | {"cached_property"}
 
 
 def check_class_name(name: str) -> str:
@@ -522,7 +528,7 @@ def _plan(op: ir.Operation) -> _Plan:
 
 
 def _resource(raw: list[str]) -> tuple[str, ...]:
-    return tuple(identifier(r, CLIENT_RESERVED if i == 0 else RESOURCE_RESERVED, prefix="api") for i, r in enumerate(raw))
+    return tuple(identifier(r, CLIENT_RESERVED if i == 0 else SUBRESOURCE_RESERVED, prefix="api") for i, r in enumerate(raw))
 
 
 def _check_pins(plans: list[_Plan], path: str) -> None:
@@ -565,7 +571,7 @@ def method_problem(dotted: str) -> str:
     """Why a pinned dotted method name cannot be used as it is ('' if it can)."""
     parts = dotted.split(".")
     for i, part in enumerate(parts):
-        reserved = CLIENT_RESERVED if i == 0 and len(parts) > 1 else RESOURCE_RESERVED
+        reserved = RESOURCE_RESERVED if i == len(parts) - 1 else CLIENT_RESERVED if i == 0 else SUBRESOURCE_RESERVED
         if identifier(part, reserved) != part:
             return f"{part!r} is not a usable Python name"
     return ""

@@ -11,6 +11,7 @@ from typing import Any
 
 from . import ir
 from .format import format_source
+from .layout import module_file, resource_module
 from .names import class_name, identifier
 from .render import Context, Renderer, _keyword_params, _positional_params, html_attribute, literal, markdown_code, markdown_text, toml_string
 
@@ -81,7 +82,8 @@ def _example(ctx: Context, t: ir.Type, hint: str, names: list[str], depth: int =
 
 
 def _api_md(public: dict[str, Any]) -> dict[str, Any]:
-    """api.md in the official SDK's layout: shared types, then each resource with its types and methods."""
+    """api.md in the official SDK's layout: shared types, then each resource with its types and methods,
+    each method linked to its resource's module and each type it returns to the type's module."""
     groups: dict[tuple[str, ...], dict[str, Any]] = {}
     for dotted in ["", *public["resources"]]:
         path = tuple(dotted.split(".")) if dotted else ()
@@ -92,27 +94,31 @@ def _api_md(public: dict[str, Any]) -> dict[str, Any]:
         used = [tuple(r.split(".")) if r else () for r in t["resources"]]
         common = tuple(_common_prefix(used))
         (groups[common]["types"] if common else shared).append(name)
+    parents = {tuple(r.split("."))[:-1] for r in public["resources"]}
     for dotted, m in public["methods"].items():
         *resource, method = dotted.split(".")
         positional = [a["name"] for a in m["args"] if a["positional"]]
         keywords = [a["name"] for a in m["args"] if not a["positional"]]
         args = ", ".join(positional + (["\\*", *keywords] if keywords else []))
         returns = m["returns"]
-        shown = f'<a href="./models.py">{returns}</a>' if returns in public["types"] else markdown_text(returns)
+        returned = public["types"].get(returns)
+        shown = f'<a href="./{module_file(returned["module"])}">{returns}</a>' if returned else markdown_text(returns)
         wire = m["wire"]
         groups[tuple(resource)]["methods"].append(
             {
                 "http": html_attribute(f"{wire.get('http_method', '')} {wire.get('path', '')}"),
                 "call": ".".join(["client", *resource, ""]),
+                "module": module_file(resource_module(tuple(resource)), package=tuple(resource) in parents),
                 "name": method,
                 "args": args,
                 "returns": shown,
             }
         )
     package = public["package"]
+    types = public["types"]
     return {
-        "shared": _import_block(package, shared),
-        "groups": [{**g, "types": _import_block(package, g["types"])} for g in groups.values() if g["path"] or g["methods"]],
+        "shared": _import_blocks(package, types, shared),
+        "groups": [{**g, "types": _import_blocks(package, types, g["types"])} for g in groups.values() if g["path"] or g["methods"]],
     }
 
 
@@ -125,11 +131,14 @@ def _common_prefix(paths: list[tuple[str, ...]]) -> list[str]:
     return out if paths else []
 
 
-def _import_block(package: str, names: list[str]) -> str:
-    """`from package import A, B` as black prints it: on one line when it fits, else one name a line."""
-    if not names:
-        return ""
-    line = f"from {package} import {', '.join(sorted(names))}"
-    if len(line) <= 88:
-        return line
-    return f"from {package} import (\n" + "".join(f"    {n},\n" for n in sorted(names)) + ")"
+def _import_blocks(package: str, types: dict[str, Any], names: list[str]) -> str:
+    """`from package.types.chat import A, B` for each types package the names come from, as black prints it:
+    on one line when it fits, else one name a line."""
+    by_package: dict[str, list[str]] = {}
+    for name in sorted(names):
+        by_package.setdefault(types[name]["module"].rpartition(".")[0], []).append(name)
+    blocks = []
+    for where, listed in sorted(by_package.items()):
+        line = f"from {package}.{where} import {', '.join(listed)}"
+        blocks.append(line if len(line) <= 88 else f"from {package}.{where} import (\n" + "".join(f"    {n},\n" for n in listed) + ")")
+    return "\n".join(blocks)

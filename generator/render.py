@@ -11,12 +11,14 @@ import math
 import re
 import textwrap
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from . import ir
+from .layout import SHARED, Layout, layout, module_file, resource_module
 from .names import resource_classes
 
 # Everything a docstring must not contain raw: controls, line separators, lone surrogates.
@@ -52,24 +54,76 @@ def docstring(text: str, indent: int = 0) -> str:
 
 @dataclass
 class Context:
-    """Prints types and readers, and records every name the printed code uses (its imports)."""
+    """Prints types and readers, and records every name the printed code uses (its imports).
+
+    A name is recorded with the module it comes from, relative to the package's root
+    (`._models`, `.types.chat.chat_completion`, or `typing`), and whether the module being
+    rendered needs it when it is loaded (its readers, an alias's value, a base class) or only
+    in annotations, which are not evaluated: the package's own modules that it needs only
+    there are imported for type checkers alone, so loading a module loads no more than it uses.
+    """
 
     api: ir.Api
     decls: dict[str, ir.Decl] = field(init=False)
+    here: str = ""  # the module being rendered, dotted from the package's root
+    package: bool = False  # it is a package's `__init__`
     used: dict[str, set[str]] = field(init=False)
+    annotated: dict[str, set[str]] = field(init=False)  # names used in annotations only
 
     def __post_init__(self) -> None:
         self.decls = {d.key: d for d in self.api.decls}
         self.used = {}
+        self.annotated = {}
 
-    def use(self, module: str, name: str) -> str:
+    @cached_property
+    def layout(self) -> Layout:
+        return layout(self.api)
+
+    def use(self, module: str, name: str, runtime: bool = True) -> str:
         """`name`, imported from `module` by the file being rendered."""
-        self.used.setdefault(module, set()).add(name)
+        kept = self.used if runtime or not _generated(module) else self.annotated
+        kept.setdefault(module, set()).add(name)
         return name
 
-    def annotation(self, t: ir.Type, request: bool = False) -> str:
+    def _name(self, decl: ir.Decl, runtime: bool) -> str:
+        return self.use("." + self.layout.module_of[decl.key], decl.py_name, runtime)
+
+    def relative(self, module: str) -> str:
+        """A module of the package (`.types.chat.choice`) as the module being rendered imports it (`.choice`)."""
+        target = module[1:].split(".")
+        here = self.here.split(".") if self.here else []
+        package = here if self.package else here[:-1]
+        common = 0
+        while common < min(len(package), len(target)) and package[common] == target[common]:
+            common += 1
+        return "." * (len(package) - common + 1) + ".".join(target[common:])
+
+    def import_from(self, module: str, name: str) -> str:
+        """An import statement for a function's body (what is imported on first use)."""
+        return f"from {self.relative(module)} import {name}"
+
+    def import_lines(self, modules: tuple[str, ...] = ()) -> str:
+        """Import statements: the standard library, `import` of whole modules, the package's own modules,
+        and those needed for annotations only, under `if TYPE_CHECKING:`."""
+        used = {m: set(names) for m, names in self.used.items() if m != "." + self.here}
+        checking = {m: names - used.get(m, set()) for m, names in self.annotated.items() if m != "." + self.here}
+        checking = {m: names for m, names in checking.items() if names}
+        if checking:
+            used.setdefault("typing", set()).add("TYPE_CHECKING")
+        order = sorted(used, key=lambda m: (m not in _STDLIB, m))
+        groups = [
+            "\n".join(f"from {m} import {_names(used[m])}" for m in order if m in _STDLIB),
+            "\n".join(f"import {m}" for m in modules),
+            "\n".join(f"from {self.relative(m)} import {_names(used[m])}" for m in order if m not in _STDLIB),
+        ]
+        if checking:
+            groups.append("if TYPE_CHECKING:\n" + "\n".join(f"    from {self.relative(m)} import {_names(checking[m])}" for m in sorted(checking)))
+        return "\n\n".join(g for g in groups if g)
+
+    def annotation(self, t: ir.Type, request: bool = False, runtime: bool = False) -> str:
         """The type as Python spells it; `request=True` for what a caller passes (looser, as the official SDK takes it):
-        sequences and mappings, dicts for models, an enum's literal values beside the enum."""
+        sequences and mappings, dicts for models, an enum's literal values beside the enum. `runtime=True` where the
+        expression is evaluated (an alias's value), not only an annotation."""
         if isinstance(t, ir.Primitive):
             return self.use("._models", "FileInput") if t.kind == "file" else t.kind
         if isinstance(t, ir.AnyType):
@@ -78,27 +132,27 @@ class Context:
             return f"{self.use('typing', 'Literal')}[{literal(t.value)}]"
         if isinstance(t, ir.Ref):
             decl = self.decls[t.key]
-            name = self.use(".models", decl.py_name)
+            name = self._name(decl, runtime)
             if request and isinstance(decl, ir.Enum):
                 return f"{name} | {self.use('typing', 'Literal')}[{', '.join(literal(m.value) for m in decl.members)}]"
             if request and (isinstance(decl, ir.Model) or (isinstance(decl, ir.Alias) and self._has_models(decl.type))):
                 return f"{name} | {self.use('typing', 'Mapping')}[str, {self.use('typing', 'Any')}]"
             return name
         if isinstance(t, ir.ListOf):
-            item = self.annotation(t.item, request)
+            item = self.annotation(t.item, request, runtime)
             if request and not isinstance(t.item, ir.Primitive):
                 return f"{self.use('typing', 'Sequence')}[{item}]"  # covariant: a list of dicts is accepted
             return f"list[{item}]"
         if isinstance(t, ir.MapOf):
             container = self.use("typing", "Mapping") if request else "dict"
-            return f"{container}[str, {self.annotation(t.value, request)}]"
+            return f"{container}[str, {self.annotation(t.value, request, runtime)}]"
         if isinstance(t, ir.Nullable):
-            inner = self.annotation(t.inner, request)
+            inner = self.annotation(t.inner, request, runtime)
             return inner if inner == "Any" or isinstance(t.inner, ir.Nullable) else f"{inner} | None"
         if all(isinstance(v, ir.Const) for v in t.variants):
             values = dict.fromkeys(literal(v.value) for v in t.variants if isinstance(v, ir.Const))
             return f"{self.use('typing', 'Literal')}[{', '.join(values)}]"
-        return " | ".join(dict.fromkeys(self.annotation(v, request) for v in t.variants))
+        return " | ".join(dict.fromkeys(self.annotation(v, request, runtime) for v in t.variants))
 
     def _has_models(self, t: ir.Type) -> bool:
         return isinstance(t, ir.OneOf) and any(self._is_model(v) for v in t.variants)
@@ -120,21 +174,20 @@ class Context:
             return self.use("._models", "read_any")
         if isinstance(t, ir.Ref):
             decl = self.decls[t.key]
-            name = self.use(".models", decl.py_name)
             if isinstance(decl, ir.Model):
-                return f"{name}.from_dict"
+                return f"{self._name(decl, True)}.from_dict"
             if isinstance(decl, ir.Enum):
-                return f"{self.use('._models', 'read_enum')}({name})"
-            return self.reader(decl.type)
+                return f"{self.use('._models', 'read_enum')}({self._name(decl, True)})"
+            return self.reader(decl.type)  # an alias is read as what it stands for
         if isinstance(t, ir.ListOf):
             return f"{self.use('._models', 'read_list')}({self.reader(t.item)})"
         if isinstance(t, ir.MapOf):
             return f"{self.use('._models', 'read_map')}({self.reader(t.value)})"
         if isinstance(t, ir.Nullable):
             return f"{self.use('._models', 'read_nullable')}({self.reader(t.inner)})"
-        models = [self.use(".models", self.decls[v.key].py_name) for v in t.variants if isinstance(v, ir.Ref) and self._is_model(v)]
+        models = [self._name(self.decls[v.key], True) for v in t.variants if isinstance(v, ir.Ref) and self._is_model(v)]
         if t.discriminator is not None and len(models) == len(t.variants):
-            mapping = ", ".join(f"{literal(tag)}: {self.use('.models', self.decls[key].py_name)}" for tag, key in t.discriminator.mapping)
+            mapping = ", ".join(f"{literal(tag)}: {self._name(self.decls[key], True)}" for tag, key in t.discriminator.mapping)
             return f"{self.use('._models', 'read_tagged')}({literal(t.discriminator.property)}, {{{mapping}}})"
         others = [self.reader(v) for v in t.variants if not self._is_model(v)]
         return f"{self.use('._models', 'read_union')}({_tuple(models)}, {_tuple(others)})"
@@ -189,20 +242,28 @@ class Context:
         parts = ["None" if a is None else a for a in args] + [f"{k}={literal(v)}" for k, v in given.items()]
         return f"{self.use('._checks', function)}({', '.join(parts)})"
 
-    def response_reader(self, op: ir.Operation) -> tuple[str, str | None]:
-        """(what the method passes to read the response, a typed module-level reader if one is needed).
+    def response_reader(self, op: ir.Operation) -> tuple[str, dict[str, Any] | None]:
+        """(what a method passes to read the response, the module-level function that makes that reader if one is needed).
 
-        Readers of unions and containers are typed `Any -> Any`; a typed variable lets
-        mypy see what the method returns.
+        The function imports the types it reads when first called, so that importing a resource
+        imports none of them; its return type lets mypy see what the method returns.
         """
         if op.response is None:
             return self.use("._base_client", "read_none"), None
+        if isinstance(op.response, ir.Primitive):
+            return self.reader(op.response), None
+        outer, self.used = self.used, {}
         expr = self.reader(op.response)
-        decl = self.decls.get(op.response.key) if isinstance(op.response, ir.Ref) else None
-        if isinstance(op.response, ir.Primitive) or isinstance(decl, ir.Model):
-            return expr, None
+        inner, self.used = self.used, outer
+        imports = []
+        for module, names in sorted(inner.items()):
+            if _generated(module):
+                imports.append(f"from {self.relative(module)} import {_names(names)}")
+            else:
+                self.used.setdefault(module, set()).update(names)
         name = "_read" + _operation_function(op)
-        return name, f"{name}: {self.use('typing', 'Callable')}[[{self.use('typing', 'Any')}], {self.annotation(op.response)}] = {expr}"
+        returns = f"{self.use('typing', 'Callable')}[[{self.use('typing', 'Any')}], {self.annotation(op.response)}]"
+        return f"{name}()", {"name": name, "returns": returns, "imports": imports, "expr": expr}
 
     # -- what an operation sends ---------------------------------------------------
 
@@ -305,26 +366,6 @@ class Context:
     def _is_model(self, t: ir.Type) -> bool:
         return isinstance(t, ir.Ref) and isinstance(self.decls[t.key], ir.Model)
 
-    def alias_order(self) -> list[ir.Alias]:
-        """Aliases after the ones they use, since they are evaluated at import."""
-        done: dict[str, ir.Alias] = {}
-        seen: set[str] = set()
-
-        def visit(t: ir.Type) -> None:
-            if isinstance(t, ir.Ref):
-                d = self.decls[t.key]
-                if isinstance(d, ir.Alias) and d.key not in seen:
-                    seen.add(d.key)
-                    visit(d.type)
-                    done[d.key] = d
-            for child in _children(t):
-                visit(child)
-
-        for d in sorted(self.api.decls, key=lambda d: d.py_name):
-            if isinstance(d, ir.Alias):
-                visit(ir.Ref(d.key))
-        return list(done.values())
-
 
 def _tuple(items: list[str]) -> str:
     return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
@@ -333,18 +374,6 @@ def _tuple(items: list[str]) -> str:
 def _operation_function(op: ir.Operation) -> str:
     """The module-level function that turns one operation's arguments into request options."""
     return "_" + "_".join((*op.resource, op.method_name))
-
-
-def _children(t: ir.Type) -> tuple[ir.Type, ...]:
-    if isinstance(t, ir.ListOf):
-        return (t.item,)
-    if isinstance(t, ir.MapOf):
-        return (t.value,)
-    if isinstance(t, ir.Nullable):
-        return (t.inner,)
-    if isinstance(t, ir.OneOf):
-        return t.variants
-    return ()
 
 
 def _field_doc(f: ir.Field | ir.Param, default: Any = None, has_default: bool = False, deprecated: bool = False) -> str:
@@ -417,6 +446,11 @@ def _operation_doc(op: ir.Operation) -> str:
     return text
 
 
+def _raw_doc(op: ir.Operation) -> str:
+    """A raw-response method's docstring: the arguments are documented once, on the method it mirrors."""
+    return f"`{op.method_name}()`, returning the raw response: its status, headers and `parse()`."
+
+
 def _webhook_doc(hook: ir.Webhook) -> str:
     text = "\n\n".join(t for t in (hook.summary, hook.description) if t) or f"The `{hook.name}` webhook."
     return text + "\n\nReads the body of this webhook request (its JSON text, or the decoded object)."
@@ -437,7 +471,9 @@ def _resource_tree(api: ir.Api) -> list[dict[str, Any]]:
             if i < len(op.resource):
                 child = op.resource[: i + 1]
                 if child not in [c["path"] for c in paths[sub]["children"]]:
-                    paths[sub]["children"].append({"path": child, "attr": op.resource[i], "class": resource_class[child]})
+                    paths[sub]["children"].append(
+                        {"path": child, "attr": op.resource[i], "class": resource_class[child], "module": "." + resource_module(child)}
+                    )
         paths[op.resource]["operations"].append(op)
     return [paths[k] for k in sorted(paths)]
 
@@ -449,28 +485,17 @@ def templates_dir() -> Path:
     return installed if installed.is_dir() else here.parent / "templates"
 
 
-# Names the client module's template prints itself; the rest of its imports are recorded while it renders.
-_CLIENT_IMPORTS = {
-    "typing": {"Mapping"},
-    "._base_client": {
-        "DEFAULT_MAX_RESPONSE_BYTES", "DEFAULT_MAX_RETRIES", "NOT_GIVEN", "APIResponse", "AsyncAPIClient", "Body", "Headers", "NotGiven",
-        "Options", "Query", "SyncAPIClient", "Timeout",
-    },
-}
-_STDLIB = ("dataclasses", "typing")
+_STDLIB = ("dataclasses", "functools", "typing")
+_KINDS = {ir.Model: "model", ir.Enum: "enum", ir.Alias: "type"}
 
 
-def _import_lines(used: dict[str, set[str]], modules: tuple[str, ...] = ()) -> str:
-    """Import statements: the standard library, `import` of whole modules, then the package's own modules."""
-    order = sorted(used, key=lambda m: (m not in _STDLIB, m))
-    lines = [f"from {m} import {', '.join(sorted(used[m], key=_name_order))}" for m in order if m in _STDLIB]
-    groups = ["\n".join(lines), "\n".join(f"import {m}" for m in modules)]
-    groups.append("\n".join(f"from {m} import {', '.join(sorted(used[m], key=_name_order))}" for m in order if m not in _STDLIB))
-    return "\n\n".join(g for g in groups if g)
+def _generated(module: str) -> bool:
+    """A module the package generates (types, resources), as opposed to its static runtime (`._models`) or the standard library."""
+    return module.startswith(".") and not module.startswith("._")
 
 
-def _name_order(name: str) -> tuple[bool, bool, str]:
-    return (not name.isupper(), not name[:1].isupper(), name)  # CONSTANTS, Classes, functions
+def _names(names: set[str]) -> str:
+    return ", ".join(sorted(names, key=lambda n: (not n.isupper(), not n[:1].isupper(), n)))  # CONSTANTS, Classes, functions
 
 
 class Renderer:
@@ -512,6 +537,7 @@ class Renderer:
             credentials_required=_credentials_required(api),
             client_doc=_client_doc(api),
             operation_doc=_operation_doc,
+            raw_doc=_raw_doc,
             operation_function=_operation_function,
             operation_checks=ctx.operation_checks,
             response_reader=ctx.response_reader,
@@ -520,49 +546,107 @@ class Renderer:
             base_model=lambda: ctx.use("._models", "BaseModel"),
             bind=lambda: ctx.use("._models", "bind"),
             type_alias=lambda: ctx.use("typing", "TypeAlias"),
+            annotated=lambda module, name: ctx.use(module, name, runtime=False),
+            import_from=ctx.import_from,
             api=api,
             header=self.header,
         )
         self.root = root
 
-    def module(self, name: str, doc: str, static: dict[str, set[str]], modules: tuple[str, ...] = (), **values: Any) -> str:
-        """A module: the template's code, under the imports of exactly the names that code uses."""
-        self.ctx.used = {m: set(names) for m, names in static.items()}
-        body = self.env.get_template(name + ".jinja").render(**values)
-        self.ctx.used.pop("." + name.removesuffix(".py"), None)  # its own names
-        imports = _import_lines(self.ctx.used, modules)
-        return f"{self.header}\n{docstring(doc)}\n\nfrom __future__ import annotations\n\n{imports}\n{body}"
+    def module(
+        self, template: str, here: str, doc: str, static: dict[str, set[str]], modules: tuple[str, ...] = (), package: bool = False, **values: Any
+    ) -> str:
+        """The module `here` (dotted, from the package's root): the template's code, under the imports of
+        exactly the names that code uses."""
+        ctx = self.ctx
+        ctx.here, ctx.package = here, package
+        ctx.used = {m: set(names) for m, names in static.items()}
+        ctx.annotated = {}
+        body = self.env.get_template(template).render(**values)
+        return f"{self.header}\n{docstring(doc)}\n\nfrom __future__ import annotations\n\n{ctx.import_lines(modules)}\n{body}"
 
     def files(self) -> dict[str, str]:
-        decls = sorted(self.api.decls, key=lambda d: d.py_name)
-        title = self.api.title
+        api, title = self.api, self.api.title
+        tree = _resource_tree(api)
+        top: list[dict[str, Any]] = next((r["children"] for r in tree if not r["path"]), [])  # the client's own resources
         out = {
-            "__init__.py": self.env.get_template("__init__.py.jinja").render(exports=sorted(d.py_name for d in decls)),
-            "models.py": self.module(
-                "models.py",
-                f"Data models of {title}.",
-                {"dataclasses": {"dataclass"}},
-                enums=[d for d in decls if isinstance(d, ir.Enum)],
-                models=[d for d in decls if isinstance(d, ir.Model)],
-                aliases=self.ctx.alias_order(),
-            ),
+            "__init__.py": self.env.get_template("__init__.py.jinja").render(),
             "_client.py": self.module(
-                "_client.py",
-                f"The {self.api.client_class} and {self.api.async_client_class} clients and their resources.",
-                _CLIENT_IMPORTS,
+                "_client.py.jinja",
+                "_client",
+                f"The {api.client_class} and {api.async_client_class} clients; each resource is imported on first use.",
+                {
+                    "typing": {"Mapping"},
+                    "._base_client": {"DEFAULT_MAX_RESPONSE_BYTES", "DEFAULT_MAX_RETRIES", "NOT_GIVEN", "AsyncAPIClient", "NotGiven", "SyncAPIClient", "Timeout"},
+                    **({"functools": {"cached_property"}} if top else {}),
+                },
                 ("httpx",),
-                resources=_resource_tree(self.api),
+                top=top,
             ),
             "py.typed": "",
+            "resources/__init__.py": f"{self.header}\n{docstring(f'The resources of {title}, one module each, imported on first use.')}\n",
         }
-        if self.api.webhooks:
+        for res in [r for r in tree if r["path"]]:
+            out[module_file(resource_module(res["path"]), package=bool(res["children"]))] = self._resource(res)
+        out.update(self._types())
+        if api.webhooks:
             out["webhooks.py"] = self.module(
-                "webhooks.py",
+                "webhooks.py.jinja",
+                "webhooks",
                 f"The requests {title} sends to your server: read their bodies into models.",
                 {"typing": {"Any", "Callable", "Mapping"}, "._models": {"read_webhook"}},
-                webhooks=self.api.webhooks,
+                webhooks=api.webhooks,
                 event=ir.Ref("#/webhooks"),
             )
+        return out
+
+    def _resource(self, res: dict[str, Any]) -> str:
+        client = {"SyncAPIClient", "AsyncAPIClient"}
+        calls = {"NOT_GIVEN", "APIResponse", "Body", "Headers", "NotGiven", "Options", "Query", "Timeout"} if res["operations"] else set()
+        return self.module(
+            "resource.py.jinja",
+            resource_module(res["path"]),
+            f"The `{'.'.join(res['path'])}` resource of {self.api.title}: its classes (sync and async, with and without "
+            "raw responses) and its operations.",
+            {"._base_client": client | calls, **({"functools": {"cached_property"}} if res["children"] else {})},
+            package=bool(res["children"]),
+            res=res,
+        )
+
+    def _types(self) -> dict[str, str]:
+        """The types' modules, each group's `__init__` and the `types` package's."""
+        layout, title = self.ctx.layout, self.api.title
+        out = {
+            "types/__init__.py": self.env.get_template("types_init.py.jinja").render(
+                doc=f"The types of {title}, each importable from here and imported on first use. They are grouped by the "
+                "top-level resource whose methods use them; `shared` holds those used by several, or by none.",
+                table=dict(sorted((name, group) for group, names in layout.groups.items() for name in names)),
+            )
+        }
+        for group, modules in layout.groups.items():
+            users = "several resources, or by none" if group == SHARED else f"the `{group}` resources"
+            out[f"types/{group}/__init__.py"] = self.env.get_template("types_init.py.jinja").render(
+                doc=f"The types of {title} used by {users}, each importable from here and imported on first use.", table=modules
+            )
+        for m in layout.modules:
+            # One declaration, or models that refer to each other (see layout.py).
+            names = ", ".join(d.py_name for d in m.decls)
+            kind = _KINDS[type(m.decls[0])]
+            doc = f"The {names} {kind} of {title}." if len(m.decls) == 1 else f"The {names} {kind}s of {title}, which refer to each other."
+            models = [d for d in m.decls if isinstance(d, ir.Model)]
+            out[module_file(m.name)] = self.module(
+                "types.py.jinja",
+                m.name,
+                doc,
+                {"dataclasses": {"dataclass"}} if models else {},
+                decls=m.decls,
+                enums=[d for d in m.decls if isinstance(d, ir.Enum)],
+                models=models,
+                aliases=[d for d in m.decls if isinstance(d, ir.Alias)],
+            )
+            # Loading this module loads those its readers use: they must come earlier (no import cycle).
+            later = [u for u in self.ctx.used if u.startswith(".types.") and u != "." + m.name and layout.order[u[1:]] >= m.order]
+            assert not later, (m.name, later)
         return out
 
     def runtime(self) -> dict[str, str]:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from . import ir
-from .render import Context, _children, _keyword_params, _path_params
+from .layout import children, uses
+from .render import Context, _keyword_params, _path_params
 
 SURFACE_FILE = "api.json"
 SURFACE_FORMAT = 1
@@ -42,7 +43,7 @@ _LIMITS = {
 
 def surface(api: ir.Api) -> dict[str, Any]:
     ctx = Context(api)
-    uses = _uses(api)
+    used = uses(api)
     resources = {".".join(op.resource[:i]) for op in api.operations for i in range(1, len(op.resource) + 1)}
     return {
         "format": SURFACE_FORMAT,
@@ -53,7 +54,7 @@ def surface(api: ir.Api) -> dict[str, Any]:
         "client": _wire(api),
         "resources": sorted(resources),
         "methods": {".".join((*op.resource, op.method_name)): _method(ctx, op) for op in api.operations},
-        "types": {d.py_name: _decl(ctx, d, *uses.get(d.key, (set(), set()))) for d in sorted(api.decls, key=lambda d: d.py_name)},
+        "types": {d.py_name: _decl(ctx, d, *used.get(d.key, (set(), set()))) for d in sorted(api.decls, key=lambda d: d.py_name)},
     }
 
 
@@ -97,7 +98,7 @@ def _arg(ctx: Context, p: ir.Param, positional: bool) -> dict[str, Any]:
 
 def _decl(ctx: Context, d: ir.Decl, roles: set[str], places: set[str]) -> dict[str, Any]:
     # roles: "request" when callers pass it, "response" when they read it; places: resources using it.
-    common = {"description": d.description, "roles": sorted(roles), "resources": sorted(places)}
+    common = {"description": d.description, "module": ctx.layout.module_of[d.key], "roles": sorted(roles), "resources": sorted(places)}
     if isinstance(d, ir.Model):
         fields = {f.py_name: _field(ctx, f) for f in d.fields}
         return {"kind": "model", **common, "deprecated": d.deprecated, "fields": fields}
@@ -179,31 +180,3 @@ def _checks(ctx: Context, t: ir.Type, prefix: str = "", seen: frozenset[str] = f
 
 def _limits(c: ir.Constraints, kind: str, prefix: str) -> dict[str, float]:
     return {prefix + k: getattr(c, k) for k in _LIMITS.get(kind, ()) if getattr(c, k) is not None}
-
-
-def _uses(api: ir.Api) -> dict[str, tuple[set[str], set[str]]]:
-    """For each declaration: whether callers pass it, read it or both, and the resources whose methods do."""
-    decls = {d.key: d for d in api.decls}
-    out: dict[str, tuple[set[str], set[str]]] = {}
-    for op in api.operations:
-        place = ".".join(op.resource)
-        for role, types in (("request", [p.type for p in op.params]), ("response", [op.response] if op.response else [])):
-            seen: set[str] = set()
-            stack: list[ir.Type] = list(types)
-            while stack:
-                t = stack.pop()
-                if not isinstance(t, ir.Ref):
-                    stack.extend(_children(t))
-                    continue
-                if t.key in seen:
-                    continue
-                seen.add(t.key)
-                roles, places = out.setdefault(t.key, (set(), set()))
-                roles.add(role)
-                places.add(place)
-                decl = decls[t.key]
-                if isinstance(decl, ir.Model):
-                    stack.extend(f.type for f in decl.fields)
-                elif isinstance(decl, ir.Alias):
-                    stack.append(decl.type)
-    return out

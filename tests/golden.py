@@ -45,7 +45,7 @@ def case_diff(case: Path) -> str:
     config = case_config(case)
     target = config.output / config.build.package
     expected = rendered(case)
-    on_disk = {p.name: p.read_text(encoding="utf-8") for p in sorted(target.glob("*")) if p.is_file()} if target.is_dir() else {}
+    on_disk = {p.relative_to(target).as_posix(): p.read_text(encoding="utf-8") for p in sorted(target.rglob("*")) if p.is_file() and "__pycache__" not in p.parts} if target.is_dir() else {}
     label = target.relative_to(GOLDEN.parent.parent).as_posix()
     out: list[str] = []
     for name in sorted(set(expected) | set(on_disk)):
@@ -79,6 +79,7 @@ def main() -> None:
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
         for name, text in rendered(case).items():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
             (target / name).write_text(text, encoding="utf-8", newline="\n")
         print(f"rewrote {case.name}")
     for old, new in openai_pairs():

@@ -23,7 +23,7 @@ def test_errors_outside_the_generated_part_are_warnings_unless_strict(tmp_path):
     result = run(tmp_path)
     assert result.returncode == 0, result.stderr
     assert f"warning: {path}#/components/schemas/Unused/properties/b/maxLength: 'ten' is not of type 'integer'" in result.stderr
-    assert (tmp_path / "out" / "pkg" / "models.py").is_file()
+    assert (tmp_path / "out" / "pkg" / "types" / "things" / "thing.py").is_file()
     before = tree(tmp_path / "out")
     result = run(tmp_path, "--strict")
     assert result.returncode == 2

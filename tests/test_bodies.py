@@ -40,7 +40,7 @@ def test_a_string_body_is_sent_as_a_json_string(client, recorder):
 
 
 def test_a_union_body_takes_a_model_or_a_dict(client, recorder, import_case):
-    models = import_case("bodies", "bodies").models
+    models = import_case("bodies", "bodies")
     recorder.answer("/v1/shapes", body=b'{"kind": "square", "side": 2}')
     shape = client.shapes.create(models.Circle(kind="circle", radius=1.5))
     assert sent(recorder) == ("POST", "/v1/shapes", "application/json", b'{"kind":"circle","radius":1.5}')
@@ -57,7 +57,7 @@ def test_an_all_of_body_is_flattened_into_keyword_arguments(client, recorder):
 
 
 def test_an_enum_argument_takes_the_component_enum_or_its_values(client, recorder, import_case):
-    models = import_case("bodies", "bodies").models
+    models = import_case("bodies", "bodies")
     # The flattened body reuses the enum of the component it comes from: one class, not one per operation.
     assert not hasattr(models, "AddPetStatus") and not hasattr(models, "CreateOrderChannel")
     pet = client.pets.create(name="Rex", status=models.PetStatus.SOLD)
@@ -175,7 +175,7 @@ def test_webhook_payloads_are_read_into_models(import_case):
 
 
 def test_schemas_the_build_used_to_refuse(import_case):
-    models = import_case("bodies", "bodies").models
+    models = import_case("bodies", "bodies")
     order = models.Order.from_dict({"gift": False, "cancelled_at": None, "mode": 0, "id": "o"})
     assert order.gift is False and order.cancelled_at is None and order.mode == 0
     assert [m.value for m in models.Priority] == ["low", "high"]

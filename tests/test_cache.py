@@ -125,7 +125,7 @@ def test_check_no_cache_does_not_depend_on_the_cache(tmp_path):
         content = path.read_bytes().partition(b"\n")[2] + b"FORGED = True\n"
         path.write_bytes(hashlib.sha256(name.encode() + b"\0" + content).hexdigest().encode() + b"\n" + content)
     assert run("generate", *args, cwd=tmp_path, cache_dir=cache_dir).returncode == 0
-    assert b"FORGED = True" in tree(target)["models.py"]
+    assert b"FORGED = True" in tree(target)["types/things/thing.py"]
     assert run("check", *args, cwd=tmp_path, cache_dir=cache_dir).returncode == 0  # the forged cache agrees with itself
     result = run("check", "--no-cache", *args, cwd=tmp_path, cache_dir=cache_dir)
     assert result.returncode == 1 and "-FORGED = True\n" in result.stdout

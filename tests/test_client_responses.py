@@ -197,7 +197,8 @@ def _import(package: Any) -> Any:
 
 # Undeclared fields read as attributes, next to `extra_fields`
 
-WITH_EXTRAS = {**SEED, "seed": 42, "service_notes": {"a": [1]}, "_private": 1, "__deepcopy__": "no"}
+# `_keys` and `_request_id` are also names the model keeps its own state under.
+WITH_EXTRAS = {**SEED, "seed": 42, "service_notes": {"a": [1]}, "_private": 1, "__deepcopy__": "no", "_keys": None, "_request_id": [1]}
 
 
 def test_undeclared_fields_read_as_attributes() -> None:
@@ -209,6 +210,7 @@ def test_undeclared_fields_read_as_attributes() -> None:
     assert completion.extra_fields["seed"] == 42
     assert hasattr(completion, "seed") and not hasattr(completion, "nope")
     assert not hasattr(completion, "_private") and completion.extra_fields["_private"] == 1
+    assert completion.extra_fields["_keys"] is None and completion.to_dict() == WITH_EXTRAS
     with pytest.raises(AttributeError, match="'ChatCompletion' object has no attribute 'nope'"):
         completion.nope  # noqa: B018
     for other in (copy.copy(completion), copy.deepcopy(completion), pickle.loads(pickle.dumps(completion))):

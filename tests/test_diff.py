@@ -496,6 +496,23 @@ CASES: list[tuple[str, Edit, Edit, list[tuple[str, ...]]]] = [
         ],
     ),
     (
+        "type moved to another module",
+        nothing,
+        lambda d: d["paths"].update(
+            {"/widgets/{widget_id}": {"get": {
+                "operationId": "getWidget", "x-py-method": "widgets.retrieve",
+                "parameters": [{"name": "widget_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ThingSpec"}}}}},
+            }}}
+        ),
+        [
+            # Used by a second resource, it moves from types/things/ to types/shared/.
+            ("breaking", "changed", "model", "ThingSpec", "module"),
+            ("compatible", "added", "method", "widgets.retrieve()", ""),
+            ("compatible", "added", "resource", "widgets", ""),
+        ],
+    ),
+    (
         "alias type changed",
         labels,
         seq(labels, lambda d: schemas(d)["Labels"].update(additionalProperties={"type": "integer"})),

@@ -22,13 +22,13 @@ def test_generated_tree_matches_spec():
 def test_check_reports_an_edit_with_a_diff_and_reverting_clears_it(tmp_path):
     out = tmp_path / "out"
     shutil.copytree(GENERATED / "openai_chat", out / "openai_chat")
-    models = out / "openai_chat" / "models.py"
+    models = out / "openai_chat" / "types" / "chat" / "chat_completion.py"
     original = models.read_text()
     models.write_text(original.replace("A unique identifier for the chat completion.", "Edited by hand."))
 
     result = run("check", "--out", str(out))
     assert result.returncode == 1
-    assert "openai_chat/models.py" in result.stdout
+    assert "openai_chat/types/chat/chat_completion.py" in result.stdout
     assert '-    """Edited by hand."""' in result.stdout
     assert '+    """A unique identifier for the chat completion."""' in result.stdout
     assert "make generate" in result.stderr

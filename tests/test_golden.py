@@ -20,9 +20,10 @@ def test_openapi_30_and_31_nullability_give_the_same_package():
     v30 = generate(case_config(GOLDEN / "nullable_30"))
     v31 = generate(case_config(GOLDEN / "nullable_31"))
     assert v30 == v31
-    assert "label: str | None\n" in v30["models.py"]
-    assert "owner: Owner | None = None\n" in v30["models.py"]
-    assert "scores: dict[str, float | None] | None = None\n" in v30["models.py"]
+    thing = v30["types/things/thing.py"]
+    assert "label: str | None\n" in thing
+    assert "owner: Owner | None = None\n" in thing
+    assert "scores: dict[str, float | None] | None = None\n" in thing
 
 
 def test_unsupported_operation_is_skipped_with_a_warning_not_silently(tmp_path):
@@ -40,8 +41,9 @@ def test_unsupported_operation_is_skipped_with_a_warning_not_silently(tmp_path):
         f"warning: {GOLDEN / 'unions' / 'openapi.yaml'}#/components/securitySchemes/mtls/type: "
         "operation skipped: security scheme type 'mutualTLS' is not supported (apiKey, http, oauth2, openIdConnect)"
     ]
-    client = (tmp_path / "pets" / "_client.py").read_text()
-    assert "/tricks" not in client and "def _pets_documents_create" in client
+    pets = tmp_path / "pets" / "resources" / "pets"
+    assert "/tricks" not in (pets / "__init__.py").read_text() and "def _pets_documents_create" in (pets / "documents.py").read_text()
+    assert not (pets / "tricks.py").exists()
 
 
 def test_a_union_that_contains_itself_through_a_model_reads_and_writes(monkeypatch, pets_package):

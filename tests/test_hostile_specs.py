@@ -163,7 +163,7 @@ def generate_all(tmp_path: Path) -> tuple[Path, list[str]]:
 def test_hostile_text_never_becomes_code(tmp_path):
     out, packages = generate_all(tmp_path)
     for package in packages:
-        for source in (out / package).glob("*.py"):
+        for source in (out / package).rglob("*.py"):
             tree = ast.parse(source.read_text(encoding="utf-8"), str(source))
             names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
             assert "__import__" not in names, source

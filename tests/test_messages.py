@@ -180,8 +180,9 @@ def test_a_config_using_every_key_generates(tmp_path):
     result = cli("generate", "--config", "config.yaml", "--quiet", cwd=tmp_path)
     assert result.returncode == 0 and result.stderr == "", result.stderr
     client = (tmp_path / "out" / "pkg" / "_client.py").read_text()
-    assert "class ThingsClient" in client and "THINGS_URL" in client and "def update(" in client
-    assert "class Item" in (tmp_path / "out" / "pkg" / "models.py").read_text()
+    assert "class ThingsClient" in client and "THINGS_URL" in client
+    assert "def update(" in (tmp_path / "out" / "pkg" / "resources" / "things.py").read_text()
+    assert "class Item" in (tmp_path / "out" / "pkg" / "types" / "things" / "item.py").read_text()
 
 
 @pytest.mark.parametrize("key", sorted(WRONG))
@@ -365,9 +366,11 @@ def test_yaml_that_is_not_json_shaped_is_normalised(tmp_path, case):
     (tmp_path / "openapi.yaml").write_text(YAML_SPEC.replace("PROPERTIES", properties))
     result = cli("generate", "--spec", "openapi.yaml", "--out", "out", "--package-name", "pkg", "--quiet", cwd=tmp_path)
     assert result.returncode == 0 and result.stderr == "", result.stderr
-    assert expected in (tmp_path / "out" / "pkg" / "models.py").read_text()
+    types = tmp_path / "out" / "pkg" / "types" / "things"
+    thing = (types / "thing.py").read_text()
+    assert expected in thing + "".join(p.read_text() for p in sorted(types.glob("thing_*.py")))  # its enums
     if case == "yaml-11-booleans":
-        assert "on: str | None" in (tmp_path / "out" / "pkg" / "models.py").read_text()
+        assert "on: str | None" in thing
 
 
 BINARY = (
@@ -395,7 +398,7 @@ def test_spec_without_config_ignores_the_project_config(tmp_path):
     write_spec(root, spec({"Thing": THING}), name="other.json")
     result = cli("generate", "--spec", "other.json", "--out", "out", cwd=root)
     assert result.returncode == 0, result.stderr
-    assert "def update(" in (root / "out" / "client" / "_client.py").read_text()
+    assert "def update(" in (root / "out" / "client" / "resources" / "things.py").read_text()
 
 
 # --- Package names ------------------------------------------------------------------------------------
@@ -433,7 +436,7 @@ def test_the_refused_module_names_cover_every_import_of_the_generated_code():
     packages += [p for case in GOLDEN.iterdir() for p in (case / "expected").glob("*") if p.is_dir()]
     imported = set()
     for package in packages:
-        for path in package.glob("*.py"):
+        for path in package.rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text())):
                 if isinstance(node, ast.Import):
                     imported |= {alias.name.split(".")[0] for alias in node.names}
@@ -453,7 +456,7 @@ def test_generate_and_check_print_one_summary_line_and_quiet_silences_it(tmp_pat
     first = cli("generate", *args, cwd=tmp_path)
     n = _generated_count(tmp_path)
     assert first.returncode == 0 and SUMMARY.match(first.stderr.strip())[1] == f"{n} files written, 0 unchanged", first.stderr
-    (tmp_path / "out" / "pkg" / "models.py").write_text("# edited\n")
+    (tmp_path / "out" / "pkg" / "types" / "things" / "thing.py").write_text("# edited\n")
     second = cli("generate", *args, cwd=tmp_path)
     assert second.returncode == 0 and SUMMARY.match(second.stderr.strip())[1] == f"1 file written, {n - 1} unchanged", second.stderr
     check = cli("check", *args, cwd=tmp_path)
@@ -467,7 +470,7 @@ def test_a_symlink_in_the_package_is_never_read_for_the_summary(tmp_path):
     write_spec(tmp_path, spec({"Thing": THING}))
     args = ("--spec", "openapi.json", "--out", "out", "--package-name", "pkg")
     assert cli("generate", *args, cwd=tmp_path).returncode == 0
-    models = tmp_path / "out" / "pkg" / "models.py"
+    models = tmp_path / "out" / "pkg" / "types" / "things" / "thing.py"
     (tmp_path / "elsewhere.txt").write_bytes(models.read_bytes())
     models.unlink()
     models.symlink_to(tmp_path / "elsewhere.txt")

@@ -184,6 +184,9 @@ CASES: dict[str, dict[str, Any]] = {
             "/a_b/{id}": {"get": op("getUnderscored", path("id"), response="Callable")},
             "/a/b/{id}": {"get": op("getNested", path("id"), response="TYPE_CHECKING")},
             "/things/{thing_id}/resource": {"get": op("getThingResource", path("thing_id"), response="ThingsResource")},
+            # The decorator that attaches resources, and a name the parent resource's module imports.
+            "/cached_property/{id}": {"get": op("getCached", path("id"))},
+            "/things/{thing_id}/json_body/{id}": {"get": op("getThingJsonBody", path("thing_id"), path("id"))},
         },
         {
             "Thing": obj(to_dict=STR, from_dict=STR, extra_fields=STR, type=STR),
@@ -282,6 +285,8 @@ def test_runtime_and_template_names_do_not_break_the_package(made, server):
         "getUnderscored": "a_b.get_underscored",
         "getNested": "a.b.get_nested",
         "getThingResource": "things.resource.retrieve",
+        "getCached": "cached_property_.retrieve",
+        "getThingJsonBody": "things.json_body_.retrieve",
     }
     classes = {d.wire_name: d.py_name for d in api.decls}
     assert classes == {"Thing": "Thing", "FileInput": "FileInput2", "Callable": "Callable2",
@@ -296,10 +301,11 @@ def test_runtime_and_template_names_do_not_break_the_package(made, server):
     assert type(c.a_b).__name__ != type(c.a.b).__name__
     assert type(c.things).__name__ == "Things2Resource"
     assert isinstance(c.things.resource.retrieve("t1"), package.ThingsResource)
+    assert isinstance(c.cached_property_.retrieve("x"), package.Thing) and isinstance(c.things.json_body_.retrieve("t1", "j"), package.Thing)
     assert isinstance(c.a_b.get_underscored("x"), package.Callable2) and isinstance(c.a.b.get_nested("y"), package.TYPECHECKING)
     c.things.list(header_params_="h", read_bytes_="r", timeout_="t", path_param_="p")
     assert isinstance(c.things.update("t2", json_body_="j", query_params="q"), package.FileInput2)
-    _, _, _, listed, updated = server.take()
+    _, _, _, _, _, listed, updated = server.take()
     assert listed.path == "/things" and listed.query == [("header_params", "h"), ("read_bytes", "r"), ("timeout", "t")]
     assert listed.headers["path_param"] == "p"
     assert (updated.method, updated.path, json.loads(updated.body)) == ("POST", "/things/t2", {"json_body": "j", "query_params": "q"})
@@ -568,7 +574,7 @@ def test_conventional_verbs_and_actions(made, server):
 
 def test_a_method_named_list_is_defined_last_in_its_class(made):
     package, _ = made["verbs"]
-    methods = [n for n, v in vars(importlib.import_module(package.__name__ + "._client").ThingsResource).items() if callable(v) and not n.startswith("_")]
+    methods = [n for n, v in vars(importlib.import_module(package.__name__ + ".resources.things").ThingsResource).items() if callable(v) and not n.startswith("_")]
     assert methods[-1] == "list" and "create" in methods
 
 
@@ -607,7 +613,7 @@ def test_a_body_field_named_like_a_path_parameter(made, server):
     assert [(p.py_name, p.wire_name, p.location) for p in update.params] == [
         ("username", "username", "path"), ("body_username", "username", "body"), ("email", "email", "body")]
     assert [(p.py_name, p.location) for p in operation(api, "getUser").params] == [("username", "path"), ("query_username", "query")]
-    doc_text = importlib.import_module(package.__name__ + "._client").UsersResource.update.__doc__
+    doc_text = importlib.import_module(package.__name__ + ".resources.users").UsersResource.update.__doc__
     assert "body_username: The new name. Sent as the body field `username`." in " ".join(doc_text.split())
     c = client(package, server)
     c.users.update("alice", body_username="bob", email="b@example.com")

@@ -19,7 +19,7 @@ def test_wheel_ships_templates_and_generates_identically(tmp_path):
     )
     (wheel,) = wheels.glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "generator/templates/models.py.jinja" in names
+    assert "generator/templates/types.py.jinja" in names
     assert "generator/templates/runtime/_models.py" in names
 
     site = tmp_path / "site"

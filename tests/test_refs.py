@@ -67,7 +67,9 @@ def test_multi_file_specs_generate_and_work(tmp_path):
     build_package(api / "openapi.yaml", tmp_path / "out", "multi")
     sys.path.insert(0, str(tmp_path / "out"))
     try:
-        models = importlib.import_module("multi.models")
+        models = importlib.import_module("multi")
+        # Models that refer to each other share a module: importing one runs the other's readers.
+        assert models.Pet.__module__ == models.Owner.__module__ == "multi.types.pets.owner"
         data = {"name": "Rex", "tag": {"label": "good"}, "owner": {"name": "Ann", "pets": [{"name": "Tom", "kind": "cat"}]}}
         pet = models.Pet.from_dict(data)
         assert isinstance(pet.owner, models.Owner) and isinstance(pet.owner.pets[0], models.Pet)
@@ -88,7 +90,7 @@ def test_a_recursive_model_generates_with_forward_references(tmp_path):
     build_package(path, tmp_path / "out", "tree")
     sys.path.insert(0, str(tmp_path / "out"))
     try:
-        models = importlib.import_module("tree.models")
+        models = importlib.import_module("tree")
         data = {"name": "a", "children": [{"name": "b", "children": [{"name": "c", "children": []}]}]}
         root = models.Node.from_dict(data)
         assert root.children[0].children[0].name == "c"

@@ -363,9 +363,9 @@ def test_a_missing_output_directory_that_cannot_be_written_is_not_left_behind(tm
         (lambda m: m.write_bytes(b"\xff\xfe\x00\x9c garbage \x80"), "is not UTF-8 text"),
         (lambda m: m.mkdir(), "is not a regular file"),
         (lambda m: m.symlink_to("/etc/passwd"), "is not a regular file"),
-        (lambda m: m.write_text("models.py\n../outside.py\n"), "lists '../outside.py', not a path inside the package"),
+        (lambda m: m.write_text("__init__.py\n../outside.py\n"), "lists '../outside.py', not a path inside the package"),
         (lambda m: m.write_text("/etc/passwd\n"), "lists '/etc/passwd', not a path inside the package"),
-        (lambda m: m.write_text("models.py\n\nx.py\n"), "lists '', not a path inside the package"),
+        (lambda m: m.write_text("__init__.py\n\nx.py\n"), "lists '', not a path inside the package"),
     ],
     ids=["binary", "directory", "symlink", "dotdot", "absolute", "blank line"],
 )
@@ -381,7 +381,7 @@ def test_a_corrupt_manifest_stops_the_run_and_force_replaces_the_package(tmp_pat
     assert snapshot(target) == before and siblings(target) == []
     result = cli(*args, "--force", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert f"{target / 'models.py'}#: not written by the generator; removed (--force)" in result.stderr  # nothing there is known to be ours
+    assert f"{target / 'types' / 'things' / 'thing.py'}#: not written by the generator; removed (--force)" in result.stderr  # nothing there is known to be ours
     assert snapshot(target) == reference(path, tmp_path) and siblings(target) == []
     assert Path("/etc/passwd").exists()
 
@@ -422,13 +422,13 @@ def test_check_names_a_symlink_and_never_reads_it(tmp_path):
 
 def test_check_never_reads_a_generated_file_replaced_by_a_symlink(tmp_path):
     path, args, target = thing_package(tmp_path)
-    (target / "models.py").unlink()
-    (target / "models.py").symlink_to("/proc/self/environ")
+    (target / "types" / "things" / "thing.py").unlink()
+    (target / "types" / "things" / "thing.py").symlink_to("/proc/self/environ")
     result = check(args, tmp_path)
     assert result.returncode == 1
     assert SECRET not in result.stdout + result.stderr and "environ" not in result.stdout + result.stderr
-    assert "--- /dev/null\n+++ out/pkg/models.py\n" in result.stdout  # as if missing: what it points to is not looked at
-    assert result.stdout.endswith("out/pkg/models.py#: a symbolic link not written by the generator (not read)\n")
+    assert "--- /dev/null\n+++ out/pkg/types/things/thing.py\n" in result.stdout  # as if missing: what it points to is not looked at
+    assert result.stdout.endswith("out/pkg/types/things/thing.py#: a symbolic link not written by the generator (not read)\n")
 
 
 def test_check_names_other_peoples_files_without_printing_them(tmp_path):

@@ -222,8 +222,8 @@ class BaseModel:
                 attr = attrs.get(key)
                 if attr is not None:
                     out[key] = dump(getattr(self, attr))
-                else:
-                    out[key] = dump(values[key]) if key in values else extra[key]
+                else:  # kept aside (`_keys`, `to_dict`...), else an attribute
+                    out[key] = extra[key] if key in extra else dump(values[key])
         for wire, attr, _, required in self._wire_:
             if wire not in out:
                 value = getattr(self, attr)
@@ -254,7 +254,7 @@ class BaseModel:
             return {}
         values, extra, attrs = self.__dict__, self._extra or {}, self._attrs_
         return {
-            k: values[k] if k in values else extra[k] for k in keys if k not in attrs
+            k: extra[k] if k in extra else values[k] for k in keys if k not in attrs
         }
 
 

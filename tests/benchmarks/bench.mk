@@ -22,3 +22,9 @@ $(BENCH_PACKAGE)/__init__.py: | $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP) $(BENCH_PACKAGE)/__init__.py
 	$(BENCH_PY) $(BENCH_DIR)/bench.py $(BENCH_ARGS)
+
+# `make bench-imports`: import and first-use times of the whole OpenAI spec's package against
+# `import openai` (tests/benchmarks/imports.py), with the tests' virtualenv.
+.PHONY: bench-imports
+bench-imports: $(STAMP)
+	$(BIN)/python $(BENCH_DIR)/imports.py $(BENCH_ARGS)

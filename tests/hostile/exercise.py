@@ -5,6 +5,7 @@ argv: a JSON list of [package, sample] pairs; prints a JSON report per package.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import json
@@ -37,9 +38,9 @@ def call_all(resource: Any, calls: list[str]) -> None:
                 kwargs[p.name] = value
         getattr(resource, name)(*args, **kwargs)
         calls.append(name)
-    for name, child in sorted(vars(resource).items()):
-        if type(child).__name__.endswith("Resource"):
-            call_all(child, calls)
+    for name, attribute in sorted(vars(type(resource)).items()):
+        if isinstance(attribute, functools.cached_property):  # a sub-resource, made on first use
+            call_all(getattr(resource, name), calls)
 
 
 def body(request: httpx.Request) -> Any:
@@ -53,12 +54,13 @@ def main() -> None:
     report = {}
     for package, client_class, sample in json.loads(sys.argv[1]):
         pkg = importlib.import_module(package)
-        models = importlib.import_module(package + ".models")
+        types = importlib.import_module(package + ".types")
         base = importlib.import_module(package + "._models").BaseModel
-        for cls in vars(models).values():
-            if isinstance(cls, type) and issubclass(cls, base) and cls is not base:
+        for name in types.__all__:
+            cls = getattr(pkg, name)
+            if isinstance(cls, type) and issubclass(cls, base):
                 assert cls.from_dict({}).to_dict() == {}
-        thing = getattr(models, "Thing", None)
+        thing = getattr(pkg, "Thing", None)
         if sample is not None:
             assert thing.from_dict(sample).to_dict() == sample, (thing.from_dict(sample).to_dict(), sample)
         requests: list[httpx.Request] = []
@@ -80,7 +82,7 @@ def main() -> None:
         calls: list[str] = []
         call_all(client, calls)
         report[package] = {
-            "doc": models.__doc__,
+            "doc": pkg.__doc__,
             "base_url": default_base_url,
             "calls": calls,
             "requests": [[r.method, r.url.raw_path.decode(), body(r)] for r in requests],
